@@ -1,0 +1,121 @@
+"""Tables -> findings: the arithmetic identities of one report (report-format.md §3.3, §4.4, §5).
+
+A check compares only numbers that are known. A blank cell is unknown, not
+0 — except a table-三 row that is blank in every column and was not made
+blank by the reader (an all-empty row), which counts as 0 and says so.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import labels as L
+from .findings import Finding, finding
+from .narrative import PARTS
+
+if TYPE_CHECKING:
+    from .report import Report
+
+APPLICANT_COLUMNS = L.keys("applicant")[:-1]  # the six applicant columns, without 总计
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _applications(report: Report) -> dict[tuple[str, str], int | None]:
+    cells = {(r, c): v for r, c, v in report.records["applications"]}
+    unsure = {f.row for f in report.finding_records if f.table == "applications" and f.row}
+    for row in {r for r, _ in cells}:
+        if row not in unsure and all(cells[row, c] is None for c in L.keys("applicant")):
+            for c in L.keys("applicant"):
+                cells[row, c] = 0  # an all-blank row: nothing was entered, counted as 0
+    return cells
+
+
+def _sum(values: list[int | None]) -> int | None:
+    return None if any(v is None for v in values) else sum(values)
+
+
+def balance(report: Report, cells) -> list[Finding]:
+    out = []
+    for c in L.keys("applicant"):
+        a = _sum([cells.get(("new_received", c)), cells.get(("carried_over", c))])
+        b = _sum([cells.get(("results_total", c)), cells.get(("carried_forward", c))])
+        if a is not None and b is not None and a != b:
+            out.append(finding("balance", f"{L.zh(c)}: 本年新收 + 上年结转 = {a}, but 办理结果总计 + 结转下年度 = {b}",
+                               "applications", "results_total", c, a, b))
+    return out
+
+
+def row_sum(report: Report, cells) -> list[Finding]:
+    parts = [r for r in L.application_rows(report.meta.template or "2019")
+             if r not in ("new_received", "carried_over", "results_total", "carried_forward")]
+    out = []
+    for c in L.keys("applicant"):
+        total, s = cells.get(("results_total", c)), _sum([cells.get((r, c)) for r in parts])
+        if total is not None and s is not None and total != s:
+            out.append(finding("row_sum", f"{L.zh(c)}: 办理结果总计 is {total}, but the {len(parts)} result rows above it "
+                               f"add up to {s}", "applications", "results_total", c, s, total))
+    return out
+
+
+def column_sum(report: Report, cells) -> list[Finding]:
+    out = []
+    for r in L.application_rows(report.meta.template or "2019"):
+        total, s = cells.get((r, "total")), _sum([cells.get((r, c)) for c in APPLICANT_COLUMNS])
+        if total is not None and s is not None and total != s:
+            out.append(finding("column_sum", f"{L.zh(r)}: 总计 is {total}, but the applicant columns add up to {s}",
+                               "applications", r, "total", s, total))
+    return out
+
+
+def appeals_sum(report: Report) -> list[Finding]:
+    cells = {(p, o): v for p, o, v in report.records["appeals"]}
+    out = []
+    for p in L.keys("proceeding"):
+        total = cells[p, "total"]
+        s = _sum([cells[p, o] for o in L.keys("outcome")[:-1]])
+        if total is not None and s is not None and total != s:
+            out.append(finding("appeals_sum", f"{L.zh(p)}: 总计 is {total}, but 维持 + 纠正 + 其他 + 尚未审结 = {s}",
+                               "appeals", p, "total", s, total))
+    return out
+
+
+def disclosure_sanity(report: Report) -> list[Finding]:
+    cells = {(i, m): v for i, m, v, _ in report.records["disclosure"]}
+    out = []
+    for item in ("regulations", "normative_documents"):
+        new, total = cells.get((item, "new_published")), cells.get((item, "total_published"))
+        if new is not None and total is not None and new > total:
+            out.append(finding("published_exceeds_total",
+                               f"{L.zh(item)}: 本年新公开数量 {_fmt(new)} exceeds 对外公开总数量 {_fmt(total)}, "
+                               "a cumulative total cannot be below this year's additions",
+                               "disclosure", item, "total_published", new, total))
+    return out
+
+
+def narrative_mismatch(report: Report, cells) -> list[Finding]:
+    said = {k: v for k, v, _, _ in report.records["narrative"]}
+    out = []
+    for total, parts in PARTS.items():
+        if total in said and all(p in said for p in parts):
+            s = sum(said[p] for p in parts)
+            if s != said[total]:
+                out.append(finding("narrative_mismatch", f"the prose gives {total} = {said[total]}, but its parts "
+                                   f"({', '.join(str(said[p]) for p in parts)}) add up to {s}",
+                                   "narrative", total, None, s, said[total]))
+    received, table = said.get("applications_received"), cells.get(("new_received", "total"))
+    if received is not None and table is not None and received != table:
+        out.append(finding("narrative_mismatch", f"the prose says {received} applications were received, "
+                           f"table 三 says {table}", "narrative", "applications_received", "total", table, received))
+    return out
+
+
+def check_report(report: Report) -> list[Finding]:
+    """All within-report checks. An unfilled template has no data to check."""
+    if report.meta.is_template:
+        return []
+    cells = _applications(report)
+    return (balance(report, cells) + row_sum(report, cells) + column_sum(report, cells)
+            + appeals_sum(report) + disclosure_sanity(report) + narrative_mismatch(report, cells))

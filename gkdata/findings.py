@@ -1,0 +1,58 @@
+"""Findings: what does not add up or could not be read, as data.
+
+Every check id, its severity and its meaning are listed once in
+:data:`CHECKS`; readers and checks create :class:`Finding` records and the
+report turns them into a DataFrame.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+
+# check id -> (severity, what it means). The one place severities are set.
+CHECKS: dict[str, tuple[str, str]] = {
+    # from the reader
+    "ambiguous_columns": (WARNING, "a row lost its empty cells, so its numbers cannot be placed in columns"),
+    "invalid_value": (WARNING, "a cell holds text that is not a number this column can hold"),
+    "unplaced_value": (WARNING, "a number stands where no data cell is"),
+    "missing_row": (WARNING, "a row of the template was not found in the table"),
+    "missing_table": (ERROR, "a statistical table of the template is not in the report"),
+    "empty_table": (WARNING, "a table is present but holds no numbers"),
+    "unfilled_template": (WARNING, "the tables are a blank template, not the publisher's data"),
+    "assumed_unit": (INFO, "an amount without a unit is taken as 万元"),
+    "template_conflict": (WARNING, "labels of both templates occur"),
+    # within one report
+    "balance": (ERROR, "一 new + 二 carried over ≠ 三(七) results total + 四 carried forward"),
+    "row_sum": (ERROR, "a total row ≠ the sum of the rows under it"),
+    "column_sum": (ERROR, "the 总计 column ≠ the sum of the applicant columns"),
+    "appeals_sum": (ERROR, "a proceeding's 总计 ≠ 维持 + 纠正 + 其他 + 尚未审结"),
+    "published_exceeds_total": (WARNING, "this year's publications exceed the cumulative total"),
+    "narrative_mismatch": (WARNING, "a figure in the prose contradicts the tables or its own parts"),
+    # across reports
+    "carry_over_mismatch": (WARNING, "this year's 上年结转 ≠ last year's 结转下年度"),
+    "year_over_year": (INFO, "a jump against the same publisher's history"),
+    "outlier": (INFO, "a value far outside its peers"),
+}
+
+
+class Finding(NamedTuple):
+    check: str
+    severity: str
+    table: str | None
+    row: str | None
+    column: str | None
+    expected: float | None
+    actual: float | None
+    message: str
+
+
+def finding(check: str, message: str, table: str | None = None, row: str | None = None,
+            column: str | None = None, expected: float | None = None, actual: float | None = None,
+            severity: str | None = None) -> Finding:
+    """A finding; ``check`` must be one of :data:`CHECKS` (its severity unless one is given)."""
+    if check not in CHECKS:
+        raise KeyError(f"unknown check {check!r}")
+    return Finding(check, severity or CHECKS[check][0], table, row, column, expected, actual, message)

@@ -1,0 +1,92 @@
+"""Cell text -> value, exactly as the reports write numbers.
+
+A cell is one of three things: a number (``ok``), a blank (``blank``: empty,
+``-``, ``—``, ``/``, ``无``) or something that is not a number this column can
+hold (``invalid``). Blanks and invalid cells give ``None``; a blank never
+becomes 0. Money normalises to 万元.
+
+>>> parse("增50", "change")
+Parsed(value=50, status='ok', unit=None)
+>>> parse("14374700元", "money").value
+1437.47
+>>> parse("\\xa0\\xa00", "count").value
+0
+>>> parse("", "count")
+Parsed(value=None, status='blank', unit=None)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Literal, NamedTuple
+
+Kind = Literal["count", "change", "money"]
+Status = Literal["ok", "blank", "invalid"]
+
+BLANKS = frozenset({"", "-", "--", "—", "——", "/", "无", "空", "\\"})
+
+_NUMBER = re.compile(
+    r"""^(?P<sign>[+\-增减])?
+        (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
+        (?P<unit>万元|万|元|件|项|个|条)?$""",
+    re.VERBOSE,
+)
+_COUNT_UNITS = {None, "件", "项", "个", "条"}
+_MONEY_UNITS = {None, "万元", "万", "元"}
+
+
+class Parsed(NamedTuple):
+    value: int | float | None
+    status: Status
+    unit: str | None  # the unit written in the cell, if any
+
+
+def clean(text: str) -> str:
+    """The cell text without padding, full-width forms or inner spaces."""
+    t = unicodedata.normalize("NFKC", text)
+    return "".join(t.split()).replace("−", "-")
+
+
+def parse(text: str | None, kind: Kind = "count", default_money_unit: str = "万元") -> Parsed:
+    """Parse one cell. ``kind`` says what the column holds.
+
+    ``count``: a non-negative whole number (``1,234``, ``１２``, ``5件``).
+    ``change``: a signed whole number (``-5``, ``增50``, ``减114``).
+    ``money``: an amount, normalised to 万元 (``元`` ÷ 10000; a bare number is
+    taken in ``default_money_unit``, from the column header).
+    """
+    if text is None:
+        return Parsed(None, "blank", None)
+    t = clean(text)
+    if t in BLANKS:
+        return Parsed(None, "blank", None)
+    m = _NUMBER.match(t)
+    if m is None:
+        return Parsed(None, "invalid", None)
+    sign, num, unit = m.group("sign"), m.group("num").replace(",", ""), m.group("unit")
+    negative = sign in ("-", "减")
+    if kind == "money":
+        if unit not in _MONEY_UNITS or negative:
+            return Parsed(None, "invalid", unit)
+        try:
+            amount = Decimal(num)
+        except InvalidOperation:  # pragma: no cover - the regex admits only digits
+            return Parsed(None, "invalid", unit)
+        if (unit or default_money_unit) == "元":
+            amount /= 10000
+        return Parsed(float(amount), "ok", unit)
+    if "." in num or unit not in _COUNT_UNITS:
+        return Parsed(None, "invalid", unit)
+    if sign and kind != "change":
+        # a sign in a count column is not a count; 增/减 belong to change columns
+        return Parsed(None, "invalid", unit)
+    value = int(num)
+    return Parsed(-value if negative else value, "ok", unit)
+
+
+def is_value(text: str) -> bool:
+    """Whether a cell reads as a number or a blank in some column (not a label)."""
+    t = clean(text)
+    return t in BLANKS or _NUMBER.match(t) is not None

@@ -1,0 +1,245 @@
+"""Rows of cells -> labelled tables (template logic, the same for every layout).
+
+The cells of a table are cut into *segments*: a label cell and the value
+cells that follow it up to the next label. A segment's values are placed in
+columns by position only when their count proves the positions; otherwise
+the cells stay NA and an ``ambiguous_columns`` finding quotes the raw cells.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from . import labels as L
+from .findings import Finding, finding
+from .layouts import Grid
+from .numbers import Kind, Parsed, clean, is_value, parse
+
+# A label may carry a note after it: 规章(设区的市…), 本年增/减(指…), 1.申请人…、行政机关…
+_NOTE_START = tuple("(:,、;")
+_HEADER_UNIT = re.compile(r"\((?:单位:)?(万元|元)\)")
+
+
+@dataclass
+class Segment:
+    label: L.Label | None  # None: a table caption (第二十条第(N)项)
+    role: str  # row | header
+    text: str  # the label cell as printed
+    values: list[tuple[str, bool]] = field(default_factory=list)  # (cell, from a row that has labels)
+
+
+@lru_cache(maxsize=None)
+def vocabulary(table: str, template: str) -> tuple[tuple[str, L.Label, str], ...]:
+    """(normalised text, label, role) for one table, longest text first."""
+    if table == "disclosure":
+        rows = [lab for lab in L.DISCLOSURE_ITEMS if template in lab.templates]
+        headers = [lab for lab in L.DISCLOSURE_MEASURES if template in lab.templates] + list(L.DISCLOSURE_HEADERS)
+    elif table == "applications":
+        rows = [lab for lab in L.APPLICATION_ROWS if template in lab.templates]
+        headers = list(L.APPLICATION_HEADERS)
+    else:
+        rows, headers = [], list(L.APPEALS_HEADERS)
+    vocab: dict[str, tuple[L.Label, str]] = {}
+    for role, labs in (("header", headers), ("row", rows)):
+        for lab in labs:
+            for text in (lab.zh, *lab.variants):
+                vocab.setdefault(L.normalize(text), (lab, role))
+    header_texts = {t for t, (_, role) in vocab.items() if role == "header"}
+    for lab in rows:  # rows written without their numbering, where that stays unique
+        bare = L._unnumbered(L.normalize(lab.zh))
+        if bare not in header_texts:
+            vocab.setdefault(bare, (lab, "row"))
+    return tuple(sorted(((t, lab, role) for t, (lab, role) in vocab.items()), key=lambda x: -len(x[0])))
+
+
+def match(cell: str, table: str, template: str) -> tuple[L.Label | None, str] | None:
+    """The label a cell holds, or None. Captions match with label None."""
+    norm = L.normalize(cell)
+    if not norm or is_value(cell):
+        return None
+    if table == "disclosure" and L.CAPTION.match(norm):
+        return None, "header"
+    for text, lab, role in vocabulary(table, template):
+        if norm == text or (norm.startswith(text) and norm[len(text)].startswith(_NOTE_START)):
+            return lab, role
+    return None
+
+
+def segments(grid: Grid, table: str, template: str) -> list[Segment]:
+    """Cut a table's cells into label + values segments."""
+    out: list[Segment] = []
+    for row in grid.rows:
+        matches = [match(cell, table, template) for cell in row]
+        last = max((i for i, m in enumerate(matches) if m), default=-1)
+        for i, (cell, m) in enumerate(zip(row, matches)):
+            if m is not None:
+                out.append(Segment(m[0], m[1], cell))
+            elif i > last and out:
+                seg = out[-1]
+                if not is_value(cell) and L.normalize(cell) in L.normalize(seg.text):
+                    continue  # a wrapped fragment of the label itself
+                seg.values.append((cell, last >= 0))
+    return out
+
+
+def detect_template(grids: list[Grid]) -> tuple[str | None, list[Finding]]:
+    """The template whose marker labels occur (report-format.md §1)."""
+    hits = {t: 0 for t in L.TEMPLATE_MARKERS}
+    markers = {t: tuple(L.normalize(m) for m in ms) for t, ms in L.TEMPLATE_MARKERS.items()}
+    for grid in grids:
+        for row in grid.rows:
+            for cell in row:
+                norm = L.normalize(cell)
+                for t, ms in markers.items():
+                    hits[t] += any(norm.startswith(m) for m in ms)
+    if not any(hits.values()):
+        return None, []
+    template = "2021" if hits["2021"] > hits["2019"] else "2019"
+    found = []
+    if hits["2019"] and hits["2021"]:
+        found.append(finding("template_conflict",
+                             f"labels of both templates occur (2019: {hits['2019']}, 2021: {hits['2021']}); "
+                             f"read as the {template} template"))
+    return template, found
+
+
+# -- placing values --------------------------------------------------------------------
+
+
+def _trim(values: list[str], n: int, keeps_blanks: bool) -> list[str]:
+    if not keeps_blanks:
+        return [v for v in values if clean(v)]
+    values = list(values)
+    while len(values) > n and not clean(values[-1]):
+        values.pop()
+    return values
+
+
+def place(values: list[str], kinds: list[Kind], keeps_blanks: bool, *, table: str, row: str | None,
+          columns: list[str], names: list[str], where: str, total_last: bool = False,
+          default_money_unit: str = "万元") -> tuple[list[Parsed], list[Finding]]:
+    """Put a segment's cells into the ``columns`` of one row (``names``: their display labels).
+
+    Positional only when the cell count equals the column count. Otherwise every
+    cell is NA, except (``total_last``) a last value that equals the sum of the
+    others, which is provably the 总计 column.
+    """
+    n = len(columns)
+    cells = _trim(values, n, keeps_blanks)
+    blank = Parsed(None, "blank", None)
+    if len(cells) == n:
+        parsed = [parse(c, k, default_money_unit) for c, k in zip(cells, kinds)]
+        found = [
+            finding("invalid_value", f"{where} / {name}: {c!r} is not a number this column can hold",
+                    table, row, col)
+            for c, p, col, name in zip(cells, parsed, columns, names) if p.status == "invalid"
+        ]
+        return parsed, found
+    if not cells:
+        return [blank] * n, []
+    out = [blank] * n
+    placed = ""
+    nums = [parse(c, "count") for c in cells]
+    if total_last and 2 <= len(cells) <= n and all(p.status == "ok" for p in nums):
+        *parts, last = [p.value for p in nums]
+        if last == sum(parts):
+            out[-1] = nums[-1]
+            placed = f"; the last, {last}, equals the sum of the others and is kept as {names[-1]}"
+    raw = " ".join(repr(c) for c in cells)
+    message = (f"{where}: {len(cells)} cells for {n} columns ({raw}); "
+               f"empty cells were dropped, so which columns they belong to is unknown{placed}")
+    return out, [finding("ambiguous_columns", message, table, row)]
+
+
+def _header_unit(segs: list[Segment], measure_key: str) -> str | None:
+    for seg in segs:
+        if seg.role == "header" and seg.label is not None and seg.label.key == measure_key:
+            m = _HEADER_UNIT.search(L.normalize(seg.text))
+            if m:
+                return m.group(1)
+    return None
+
+
+def _rows_by_key(segs: list[Segment], table: str) -> tuple[dict[str, Segment], list[Finding]]:
+    found: list[Finding] = []
+    by_key: dict[str, Segment] = {}
+    for seg in segs:
+        numbers = [v for v, _ in seg.values if clean(v) and is_value(v)]
+        if seg.role == "row" and not seg.label.group:
+            if seg.label.key in by_key:
+                if numbers:
+                    found.append(finding("unplaced_value", f"{L.zh(seg.label.key)} appears twice; the second "
+                                         f"row's cells ({' '.join(numbers)}) are not used", table, seg.label.key))
+                continue
+            by_key[seg.label.key] = seg
+        elif numbers and table != "appeals":
+            where = seg.text if seg.label is None else seg.label.display()
+            found.append(finding("unplaced_value", f"numbers after {where!r} stand where no data cell is: "
+                                 f"{' '.join(numbers)}", table))
+    return by_key, found
+
+
+# -- the three tables --------------------------------------------------------------------
+
+
+def disclosure(grid: Grid, template: str) -> tuple[list[tuple], list[Finding]]:
+    """Table 二 -> records (item, measure, value, unit)."""
+    segs = segments(grid, "disclosure", template)
+    by_key, found = _rows_by_key(segs, "disclosure")
+    records = []
+    for item, measures in L.DISCLOSURE_LAYOUT[template]:
+        labs = [L.measure(m, template) for m in measures]
+        header_unit = _header_unit(segs, "amount") if "amount" in measures else None
+        seg = by_key.get(item)
+        if seg is None:
+            found.append(finding("missing_row", f"row {L.zh(item)} not found in table 二", "disclosure", item))
+            values = [Parsed(None, "blank", None)] * len(measures)
+        else:
+            values, more = place([v for v, _ in seg.values], [lab.kind for lab in labs], grid.keeps_blanks,
+                                 table="disclosure", row=item, columns=list(measures),
+                                 names=[lab.zh for lab in labs], where=f"表二 {L.zh(item)}",
+                                 default_money_unit=header_unit or "万元")
+            found += more
+        for lab, p in zip(labs, values):
+            if lab.kind == "money" and p.status == "ok" and p.unit is None and header_unit is None:
+                found.append(finding("assumed_unit", f"{L.zh(item)} {lab.zh} {p.value:g} has no unit in the cell or "
+                                     f"header; taken as 万元", "disclosure", item, lab.key))
+            records.append((item, lab.key, p.value, lab.unit))
+    return records, found
+
+
+def applications(grid: Grid, template: str) -> tuple[list[tuple], list[Finding]]:
+    """Table 三 -> records (row, applicant, value)."""
+    segs = segments(grid, "applications", template)
+    by_key, found = _rows_by_key(segs, "applications")
+    columns = L.keys("applicant")
+    names = [L.zh(c) for c in columns]
+    records = []
+    for row in L.application_rows(template):
+        seg = by_key.get(row)
+        if seg is None:
+            found.append(finding("missing_row", f"row {L.zh(row)} not found in table 三", "applications", row))
+            values = [Parsed(None, "blank", None)] * len(columns)
+        else:
+            values, more = place([v for v, _ in seg.values], ["count"] * len(columns), grid.keeps_blanks,
+                                 table="applications", row=row, columns=columns, names=names,
+                                 where=f"表三 {L.zh(row)}", total_last=True)
+            found += more
+        records += [(row, col, p.value) for col, p in zip(columns, values)]
+    return records, found
+
+
+def appeals(grid: Grid, template: str) -> tuple[list[tuple], list[Finding]]:
+    """Table 四 -> records (proceeding, outcome, value): one data row of 15 cells."""
+    segs = segments(grid, "appeals", template)
+    cells = segs[-1].values if segs else []
+    columns = [(p, o) for p in L.keys("proceeding") for o in L.keys("outcome")]
+    raw = [c for c, _ in cells]
+    if grid.keeps_blanks and len(raw) > len(columns):
+        raw = [c for c, in_label_row in cells if clean(c) or not in_label_row]
+    values, found = place(raw, ["count"] * len(columns), grid.keeps_blanks, table="appeals", row=None,
+                          columns=[o for _, o in columns], names=[L.zh(p) + L.zh(o) for p, o in columns],
+                          where="表四")
+    return [(p, o, v.value) for (p, o), v in zip(columns, values)], found
