@@ -19,9 +19,8 @@ from typing import BinaryIO
 
 import pandas as pd
 
-from . import checks, frames, narrative, sections, tables
+from . import checks, formats, frames, narrative, sections, tables
 from . import labels as L
-from .decode import decode
 from .errors import ReportError
 from .findings import Finding, finding
 from .layouts import READERS, Grid, detect
@@ -150,11 +149,16 @@ def _region(publisher: str | None) -> str | None:
     return _ORGAN.sub("", publisher) or publisher if publisher else None
 
 
-def read_text(text: str, source: str = "<text>") -> tuple[dict[str, list[tuple]], list[Finding], dict]:
-    """Parse decoded report text into table records, reader findings and facts for the meta."""
+def read_text(text: str, source: str = "<text>", layout: str | None = None,
+              ) -> tuple[dict[str, list[tuple]], list[Finding], dict]:
+    """Parse decoded report text into table records, reader findings and facts for the meta.
+
+    ``layout`` names a converted format (its text is in the tabbed layout);
+    plain text has its layout detected.
+    """
     lines = text.split("\n")
-    layout = detect(lines)
-    reader = READERS[layout]
+    layout = layout or detect(lines)
+    reader = READERS.get(layout, READERS["tabbed"])
     found: dict[str, Grid] = {}
     secs = sections.split(lines)
     if not secs:
@@ -223,8 +227,8 @@ def read_report(source: str | os.PathLike | bytes | BinaryIO, *, name: str | Non
     """
     source_name = name or _source_name(source)
     data = _read_bytes(source, source_name)
-    text, encoding = decode(data, source_name)
-    records, findings, facts = read_text(text, source_name)
+    text, encoding, layout = formats.to_text(data, source_name)
+    records, findings, facts = read_text(text, source_name, layout)
     title, publisher, year = _title(facts["lines"])
     if year is None and (m := _PERIOD.search(text)):
         year = int(m.group(1))
