@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import frames
+from . import checks, frames
 from .errors import ReportError
 from .report import TABLES, Report, read_report
 
@@ -130,7 +130,20 @@ class Corpus:
             extra = {"report_id": pd.array(rid, dtype="string"), "region": pd.array(region, dtype="string"),
                      "year": pd.array(year, dtype="Int64")}
             tables[t] = frames.frame(t, records[t], extra)
+        tables["findings"] = _with_cross_report(tables)
         return cls(tables)
+
+
+def _with_cross_report(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The findings table plus the cross-report checks (carry-over chain, year over year, outliers)."""
+    found = checks.check_corpus(tables)
+    if not found:
+        return tables["findings"]
+    rid, region, year, *rest = zip(*found)
+    extra = {"report_id": pd.array(rid, dtype="string"), "region": pd.array(region, dtype="string"),
+             "year": pd.array(year, dtype="Int64")}
+    cross = frames.frame("findings", list(zip(*rest)), extra)
+    return pd.concat([tables["findings"], cross], ignore_index=True)
 
 
 def read_reports(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Corpus:

@@ -33,8 +33,18 @@ CHECKS: dict[str, tuple[str, str]] = {
     "narrative_mismatch": (WARNING, "a figure in the prose contradicts the tables or its own parts"),
     # across reports
     "carry_over_mismatch": (WARNING, "this year's 上年结转 ≠ last year's 结转下年度"),
+    "change_mismatch": (WARNING, "this year's 上一年项目数量 ≠ last year's 上一年项目数量 + 本年增/减"),
     "year_over_year": (INFO, "a jump against the same publisher's history"),
     "outlier": (INFO, "a value far outside its peers"),
+}
+
+# Every threshold of the cross-report checks, in one place (quoted in each finding).
+THRESHOLDS = {
+    "year_over_year_factor": 10.0,  # a value ≥ 10× (or ≤ 1/10 of) the median of earlier years …
+    "year_over_year_min_change": 100,  # … that also moved by at least this much
+    "outlier_min_peers": 8,  # reports with a positive value for the same cell
+    "outlier_z_info": 3.5,  # robust z of ln(value) against those peers
+    "outlier_z_warning": 5.0,
 }
 
 
