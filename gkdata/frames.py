@@ -12,8 +12,8 @@ from .findings import SEVERITIES
 from .narrative import PATTERNS
 
 
-def _cat(values: list[str]) -> pd.CategoricalDtype:
-    return pd.CategoricalDtype(values, ordered=True)
+def _cat(values) -> pd.CategoricalDtype:
+    return pd.CategoricalDtype(list(values), ordered=True)
 
 
 ITEM = _cat(L.keys("disclosure_item"))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 BOTH = ("2019", "2021")
 TEMPLATES = BOTH
@@ -178,6 +179,7 @@ _SPACE = re.compile(r"\s+")
 _NUMBERING = re.compile(r"^(?:\((\d+)\)|(\d+)[、.,])")
 
 
+@lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """Label text in the one form used for matching.
 
@@ -221,6 +223,7 @@ def _index() -> dict[str, Label]:
 _BY_TEXT = _index()
 
 
+@lru_cache(maxsize=1024)
 def zh(key: str, template: str | None = None, *, short: bool = True) -> str:
     """Chinese label of a key (the display form, without numbering, by default).
 
@@ -262,7 +265,8 @@ def key(label: str) -> str:
     return lab.key
 
 
-def keys(table: str, template: str | None = None, *, data_only: bool = True) -> list[str]:
+@lru_cache(maxsize=256)
+def keys(table: str, template: str | None = None, *, data_only: bool = True) -> tuple[str, ...]:
     """Keys of one dimension in printed order (deduplicated across templates).
 
     >>> keys("applicant")[-1]
@@ -272,17 +276,18 @@ def keys(table: str, template: str | None = None, *, data_only: bool = True) -> 
     for lab in ALL_TABLES[table]:
         if (template is None or template in lab.templates) and not (data_only and lab.group):
             seen.setdefault(lab.key, None)
-    return list(seen)
+    return tuple(seen)
 
 
-def application_rows(template: str) -> list[str]:
+def application_rows(template: str) -> tuple[str, ...]:
     """Data rows of table 三 for one template, in printed order."""
     return keys("application_row", template)
 
 
-def disclosure_cells(template: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=8)
+def disclosure_cells(template: str) -> tuple[tuple[str, str], ...]:
     """(item, measure) cells of table 二 for one template, in printed order."""
-    return [(item, m) for item, measures in DISCLOSURE_LAYOUT[template] for m in measures]
+    return tuple((item, m) for item, measures in DISCLOSURE_LAYOUT[template] for m in measures)
 
 
 def measure(key_: str, template: str) -> Label:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Literal, NamedTuple
 
 Kind = Literal["count", "change", "money"]
@@ -49,6 +50,7 @@ def clean(text: str) -> str:
     return "".join(t.split()).replace("−", "-")
 
 
+@lru_cache(maxsize=8192)
 def parse(text: str | None, kind: Kind = "count", default_money_unit: str = "万元") -> Parsed:
     """Parse one cell. ``kind`` says what the column holds.
 
@@ -86,6 +88,7 @@ def parse(text: str | None, kind: Kind = "count", default_money_unit: str = "万
     return Parsed(-value if negative else value, "ok", unit)
 
 
+@lru_cache(maxsize=8192)
 def is_value(text: str) -> bool:
     """Whether a cell reads as a number or a blank in some column (not a label)."""
     t = clean(text)

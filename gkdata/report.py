@@ -139,8 +139,8 @@ def _title(lines: list[str]) -> tuple[str | None, str | None, int | None]:
     head = [_PREFIX.sub("", line).strip() for line in lines[:30] if line.strip()]
     pairs = [a + b for a, b in zip(head, head[1:]) if _YEAR_END.search(a)]
     for text in head + pairs:
-        m = _TITLE.search(text)
-        if m and len(text) < 80:
+        m = _TITLE.search(text) if len(text) < 80 and "年度报告" in text else None
+        if m:
             return m.group(0).strip(), m.group(1) or None, int(m.group(2))
     return None, None, None
 
@@ -191,8 +191,7 @@ def read_text(text: str, source: str = "<text>", layout: str | None = None,
             findings.append(finding("empty_table", f"table {_TABLE_ZH[name]} is present but holds no numbers; "
                                     "its cells are NA, not 0", name))
         records[name] = recs
-    prose = "\n".join(line for line in lines if not line.startswith("\t") and not line.rstrip().endswith("|"))
-    records["narrative"] = narrative.extract(prose)
+    records["narrative"] = narrative.extract(text)  # table cells never read as prose figures
     placeholders = sorted(set(m.group(0) for m in _PLACEHOLDER.finditer(text)))
     return records, findings, {"layout": layout, "template": template, "placeholders": placeholders,
                                "lines": lines}

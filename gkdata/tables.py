@@ -54,6 +54,7 @@ def vocabulary(table: str, template: str) -> tuple[tuple[str, L.Label, str], ...
     return tuple(sorted(((t, lab, role) for t, (lab, role) in vocab.items()), key=lambda x: -len(x[0])))
 
 
+@lru_cache(maxsize=8192)  # cells repeat across rows and reports: '0', the same labels
 def match(cell: str, table: str, template: str) -> tuple[L.Label | None, str] | None:
     """The label a cell holds, or None. Captions match with label None."""
     norm = L.normalize(cell)
@@ -93,7 +94,7 @@ def detect_template(grids: list[Grid]) -> tuple[str | None, list[Finding]]:
             for cell in row:
                 norm = L.normalize(cell)
                 for t, ms in markers.items():
-                    hits[t] += any(norm.startswith(m) for m in ms)
+                    hits[t] += norm.startswith(ms)
     if not any(hits.values()):
         return None, []
     template = "2021" if hits["2021"] > hits["2019"] else "2019"

@@ -95,7 +95,7 @@ def test_dtypes_are_nullable_and_ordered():
     assert str(r.applications["value"].dtype) == "Int64"
     assert str(r.disclosure["value"].dtype) == "Float64"
     assert r.applications["row"].cat.ordered and r.applications["row"].cat.categories[0] == "new_received"
-    assert list(r.wide("applications").columns) == APPLICANTS
+    assert tuple(r.wide("applications").columns) == APPLICANTS
     zh = r.wide("applications", lang="zh")
     assert zh.loc["予以公开", "自然人"] == 7 and list(zh.columns)[-1] == "总计"
     assert r.wide("appeals").loc["review"].tolist() == [3, 2, 3, 4, 12]
