@@ -93,3 +93,14 @@ def is_value(text: str) -> bool:
     """Whether a cell reads as a number or a blank in some column (not a label)."""
     t = clean(text)
     return t in BLANKS or _NUMBER.match(t) is not None
+
+
+@lru_cache(maxsize=8192)
+def looks_numeric(text: str) -> bool:
+    """Whether a cell is meant as a value, readable or not (``约50``), rather than a label.
+
+    >>> looks_numeric("约11492"), looks_numeric("其他主动公开文件(指2020年)")
+    (True, False)
+    """
+    t = clean(text)
+    return is_value(t) or sum(c.isdigit() for c in t) * 2 >= len(t)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from . import labels as L
 from .findings import Finding, finding
 from .layouts import Grid
-from .numbers import Kind, Parsed, clean, is_value, parse
+from .numbers import Kind, Parsed, clean, is_value, looks_numeric, parse
 
 # A label may carry a note after it: 规章(设区的市…), 本年增/减(指…), 1.申请人…、行政机关…
 _NOTE_START = tuple("(:,、;")
@@ -24,8 +24,8 @@ _HEADER_UNIT = re.compile(r"\((?:单位:)?(万元|元)\)")
 
 @dataclass
 class Segment:
-    label: L.Label | None  # None: a table caption (第二十条第(N)项)
-    role: str  # row | header
+    label: L.Label | None  # None: a table caption (第二十条第(N)项) or a row the template lacks
+    role: str  # row | header | unknown
     text: str  # the label cell as printed
     values: list[tuple[str, bool]] = field(default_factory=list)  # (cell, from a row that has labels)
 
@@ -69,7 +69,12 @@ def match(cell: str, table: str, template: str) -> tuple[L.Label | None, str] | 
 
 
 def segments(grid: Grid, table: str, template: str) -> list[Segment]:
-    """Cut a table's cells into label + values segments."""
+    """Cut a table's cells into label + values segments.
+
+    Text that is neither a label nor a value (a row the template lacks, a unit
+    line, prose) opens an ``unknown`` segment, so its numbers never land in the
+    row before it.
+    """
     out: list[Segment] = []
     for row in grid.rows:
         matches = [match(cell, table, template) for cell in row]
@@ -77,11 +82,13 @@ def segments(grid: Grid, table: str, template: str) -> list[Segment]:
         for i, (cell, m) in enumerate(zip(row, matches)):
             if m is not None:
                 out.append(Segment(m[0], m[1], cell))
-            elif i > last and out:
-                seg = out[-1]
-                if not is_value(cell) and L.normalize(cell) in L.normalize(seg.text):
-                    continue  # a wrapped fragment of the label itself
-                seg.values.append((cell, last >= 0))
+            elif i <= last:
+                continue  # merged-cell continuations and debris before a row's label
+            elif looks_numeric(cell):
+                if out:
+                    out[-1].values.append((cell, last >= 0))
+            elif not (out and L.normalize(cell) in L.normalize(out[-1].text)):  # not a wrapped label fragment
+                out.append(Segment(None, "unknown", cell))
     return out
 
 
@@ -175,6 +182,9 @@ def _rows_by_key(segs: list[Segment], table: str) -> tuple[dict[str, Segment], l
                                          f"row's cells ({' '.join(numbers)}) are not used", table, seg.label.key))
                 continue
             by_key[seg.label.key] = seg
+        elif numbers and seg.role == "unknown" and table != "appeals":
+            found.append(finding("unplaced_value", f"{seg.text!r} is not a row of the template; its numbers "
+                                 f"({' '.join(numbers)}) are not used", table))
         elif numbers and table != "appeals":
             where = seg.text if seg.label is None else seg.label.display()
             found.append(finding("unplaced_value", f"numbers after {where!r} stand where no data cell is: "
