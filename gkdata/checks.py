@@ -185,14 +185,16 @@ def change_mismatch(cells: pd.DataFrame) -> pd.DataFrame:
 def year_over_year(cells: pd.DataFrame) -> pd.DataFrame:
     """Values ≥ 10× away from the median of the same publisher's earlier years."""
     k = ["publisher", "table", "row", "column"]
-    c = cells.sort_values([*k, "year"]).drop_duplicates([*k, "year"])
-    ref = c.groupby(k, observed=True)["value"].transform(
-        lambda s: s.expanding().median().shift(1))
-    ratio = np.log((c["value"].astype(float) + 1) / (ref.astype(float) + 1))
+    c = cells.drop_duplicates([*k, "year"])
+    c = c[c.groupby("publisher")["year"].transform("nunique") > 1]  # a history needs two years
+    pairs = c.merge(c[[*k, "year", "value"]], on=k, suffixes=("", "_earlier"))
+    pairs = pairs[pairs["year_earlier"] < pairs["year"]]
+    ref = pairs.groupby([*k, "year"], observed=True)["value_earlier"].median().rename("expected")
+    m = c.merge(ref.reset_index(), on=[*k, "year"])
+    ratio = np.log((m["value"].astype(float) + 1) / (m["expected"].astype(float) + 1)).abs()
     t = THRESHOLDS
-    hit = (ratio.abs() >= np.log(t["year_over_year_factor"])) & \
-          ((c["value"] - ref).abs() >= t["year_over_year_min_change"])
-    m = c[hit.fillna(False)].assign(expected=ref[hit.fillna(False)])
+    m = m[(ratio >= np.log(t["year_over_year_factor"])) &
+          ((m["value"] - m["expected"]).abs() >= t["year_over_year_min_change"])]
     return m.assign(actual=m["value"], message=[
         f"{L.zh(r)} / {L.zh(col)}: {v:g} against a median of {e:g} in earlier years "
         f"(rule: ≥ {t['year_over_year_factor']:g}× and ≥ {t['year_over_year_min_change']} apart)"
