@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from . import labels
 from .corpus import Corpus, read_reports
 from .errors import ReportError
@@ -15,4 +17,14 @@ from .report import Report, ReportMeta, read_report
 
 __version__ = "0.1.0"
 
-__all__ = ["Corpus", "Report", "ReportError", "ReportMeta", "labels", "read_report", "read_reports"]
+__all__ = ["Corpus", "Report", "ReportError", "ReportMeta", "build", "labels", "load", "read_report",
+           "read_reports", "to_excel"]
+
+# name -> module, imported on first use, not with `import gkdata`: openpyxl for to_excel, pandera for build and load
+_LAZY = {"to_excel": "excel", "build": "batch", "load": "store"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'gkdata' has no attribute {name!r}")

@@ -130,7 +130,7 @@ _DIMS = {"applications": ("row", "applicant"), "disclosure": ("item", "measure")
 
 
 def _cells(tables: dict) -> pd.DataFrame:
-    """Every known value of the corpus as (report_id, publisher, year, table, row, column, value)."""
+    """Every known value of the corpus as (report_id, publisher, year, template, table, row, column, value)."""
     reports = tables["reports"]
     usable = reports[(reports["status"] == "ok") & ~reports["is_template"].fillna(False)]
     publisher = usable.set_index("report_id")["publisher"].fillna(usable.set_index("report_id")["region"])
@@ -144,6 +144,7 @@ def _cells(tables: dict) -> pd.DataFrame:
         }))
     cells = pd.concat(parts, ignore_index=True)
     cells["publisher"] = cells["report_id"].map(publisher).astype("string")
+    cells["template"] = cells["report_id"].map(usable.set_index("report_id")["template"]).astype("string")
     return cells.dropna(subset=["publisher", "year"])
 
 
@@ -185,7 +186,7 @@ def change_mismatch(cells: pd.DataFrame) -> pd.DataFrame:
 def year_over_year(cells: pd.DataFrame) -> pd.DataFrame:
     """Values ≥ 10× away from the median of the same publisher's earlier years."""
     k = ["publisher", "table", "row", "column"]
-    c = cells.drop_duplicates([*k, "year"])
+    c = cells[cells["value"] >= 0].drop_duplicates([*k, "year"])  # a signed change has no ratio
     c = c[c.groupby("publisher")["year"].transform("nunique") > 1]  # a history needs two years
     pairs = c.merge(c[[*k, "year", "value"]], on=k, suffixes=("", "_earlier"))
     pairs = pairs[pairs["year_earlier"] < pairs["year"]]
@@ -196,9 +197,9 @@ def year_over_year(cells: pd.DataFrame) -> pd.DataFrame:
     m = m[(ratio >= np.log(t["year_over_year_factor"])) &
           ((m["value"] - m["expected"]).abs() >= t["year_over_year_min_change"])]
     return m.assign(actual=m["value"], message=[
-        f"{L.zh(r)} / {L.zh(col)}: {v:g} against a median of {e:g} in earlier years "
+        f"{L.zh(r, tp)} / {L.zh(col, tp)}: {v:g} against a median of {e:g} in earlier years "
         f"(rule: ≥ {t['year_over_year_factor']:g}× and ≥ {t['year_over_year_min_change']} apart)"
-        for r, col, v, e in zip(m["row"], m["column"], m["value"], m["expected"])])
+        for r, col, v, e, tp in zip(m["row"], m["column"], m["value"], m["expected"], m["template"])])
 
 
 def outlier(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
@@ -216,9 +217,10 @@ def outlier(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     m = c[hit].assign(expected=np.exp(med[hit]), actual=c["value"][hit], z=z[hit])
     severity = pd.Series(np.where(m["z"].abs() >= t["outlier_z_warning"], "warning", "info"), index=m.index)
     m = m.assign(message=[
-        f"{L.zh(r)} / {L.zh(col)}: {v:g} is far from the median {e:.0f} of {int(nn)} reports "
+        f"{L.zh(r, tp)} / {L.zh(col, tp)}: {v:g} is far from the median {e:.0f} of {int(nn)} reports "
         f"(robust z of ln value {zz:+.1f}; rule: |z| ≥ {t['outlier_z_info']})"
-        for r, col, v, e, nn, zz in zip(m["row"], m["column"], m["value"], m["expected"], n[hit], m["z"])])
+        for r, col, v, e, nn, zz, tp in zip(m["row"], m["column"], m["value"], m["expected"], n[hit], m["z"],
+                                            m["template"])])
     return m, severity
 
 

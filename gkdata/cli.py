@@ -2,6 +2,7 @@
 
 Examples::
 
+    gkdata build
     gkdata show data/raw/003_e0c0fba79554bc10.txt
     gkdata check data/raw/*.txt
 """
@@ -21,7 +22,8 @@ from .errors import ReportError
 from .report import Report, read_report
 
 app = typer.Typer(help="政府信息公开工作年度报告 -> tidy, checked tables.", no_args_is_help=True,
-                  add_completion=False)
+                  add_completion=False, epilog="Examples: gkdata build · gkdata show data/raw/003_e0c0fba79554bc10.txt"
+                  " · gkdata check data/raw/*.txt · gkdata COMMAND --help")
 console = Console()
 if not console.is_terminal:  # piped or captured: do not squeeze the Chinese tables into 80 columns
     console = Console(width=200)
@@ -99,3 +101,79 @@ def check(files: Annotated[list[Path], typer.Argument(help="report files")]) -> 
         console.print(f"[bold]{file}[/] {report!r}", highlight=False)
         print_findings(report)
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def excel(out: Annotated[Path, typer.Argument(help="the workbook to write, e.g. summary.xlsx")],
+          source: Annotated[Path, typer.Option("--from", help="built tables (gkdata build) or a folder of reports")]
+          = Path("data/processed")) -> None:
+    """Write a formatted workbook (概览, 申请, 公开, 复议诉讼, 问题, 对比) for people.
+
+    Example: gkdata excel summary.xlsx --from data/processed
+    """
+    from . import excel as xl  # openpyxl only when asked for
+    from .corpus import read_reports
+
+    if (source / "reports.parquet").exists():
+        from .store import load
+        corpus = load(source)
+    else:  # not built yet: read the reports themselves
+        corpus = read_reports(source)
+    if corpus.reports.empty:
+        console.print(f"[bold red]error[/] {source} holds neither built tables (reports.parquet) nor report files")
+        raise typer.Exit(2)
+    console.print(f"{corpus!r} -> {xl.to_excel(corpus, out)}", highlight=False)
+
+
+@app.command("build")
+def build_cmd(
+    raw: Annotated[Path, typer.Argument(help="folder of reports, read recursively")] = Path("data/raw"),
+    out: Annotated[Path, typer.Argument(help="folder the tables are written to (replaced as a whole)")]
+    = Path("data/processed"),
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="parse in this many processes (or dask workers)")]
+    = 1,
+    executor: Annotated[str, typer.Option(help="processes (a local process pool) or dask")] = "processes",
+    scheduler: Annotated[str | None, typer.Option(help="address of a running dask scheduler, for --executor dask")]
+    = None,
+) -> None:
+    """Parse every report under RAW into Parquet and CSV tables in OUT, one line of summary at the end.
+
+    Files parsed before (same content, same parser version) come from OUT/.cache.
+    OUT changes only when the build completes.
+
+    Examples:
+
+        gkdata build
+
+        gkdata build data/raw data/processed --jobs 2
+
+        gkdata build --executor dask --scheduler tcp://10.0.0.5:8786
+    """
+    from rich.progress import Progress  # the build's imports (pandera) only when building
+
+    from .batch import build
+
+    with Progress(console=console, disable=not console.is_terminal) as bar:
+        task = bar.add_task("parsing", total=None)
+        try:
+            built = build(raw, out, jobs, executor, scheduler, progress=lambda done, total: bar.update(
+                task, completed=done, total=total, description="checking, writing" if done == total else "parsing"))
+        except (OSError, ValueError, ImportError) as e:
+            bar.stop()
+            console.print(f"[bold red]error[/] {e}", highlight=False)
+            raise typer.Exit(2) from None
+    console.print(str(built), highlight=False)
+
+
+@app.command()
+def synth(out: Annotated[Path, typer.Argument(help="the folder to write the reports to")],
+          n: Annotated[int, typer.Option(help="how many reports")] = 1000,
+          seed: Annotated[int, typer.Option(help="random seed: the same seed writes the same corpus")] = 0) -> None:
+    """Write N synthetic reports (every layout and template, some with anomalies) and manifest.jsonl.
+
+    Example: gkdata synth --n 1000 data/synthetic
+    """
+    from .synth import write_corpus
+
+    paths = write_corpus(out, n, seed)
+    console.print(f"wrote {len(paths)} reports and {out / 'manifest.jsonl'}", highlight=False)

@@ -7,6 +7,7 @@ files that failed. A bad file never stops a batch.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Iterable
@@ -19,14 +20,25 @@ from . import checks, frames
 from .errors import ReportError
 from .report import TABLES, Report, read_report
 
-SUFFIXES = (".txt",)  # the inputs read_report understands
+SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")  # the inputs read_report understands
 PER_REPORT = (*TABLES, "narrative", "findings")
 
+STATUSES = ("ok", "failed", "duplicate")
+
+# No timings here: the same inputs must give the same tables (a build keeps them in its manifest).
 REPORTS_COLUMNS = {
     "report_id": "string", "path": "string", "sha256": "string", "size": "Int64", "status": "string",
     "error": "string", "region": "string", "year": "Int64", "template": "string", "layout": "string",
     "title": "string", "publisher": "string", "encoding": "string", "is_template": "boolean",
-    "errors": "Int64", "warnings": "Int64", "parse_seconds": "Float64",
+    "errors": "Int64", "warnings": "Int64",
+}
+# Prepended to every per-report table, so a row says which report it is from.
+ID_COLUMNS: tuple[tuple[str, str], ...] = (("report_id", "string"), ("region", "string"), ("year", "Int64"))
+# table -> ((column, dtype), ...) of every corpus table: the one schema that a build
+# writes and checks, and that load reads back (see gkdata.store).
+TABLE_COLUMNS: dict[str, tuple[tuple[str, object], ...]] = {
+    "reports": tuple(REPORTS_COLUMNS.items()),
+    **{t: ID_COLUMNS + frames.COLUMNS[t] for t in PER_REPORT},
 }
 
 
@@ -39,6 +51,7 @@ class Outcome:
     seconds: float
     report: Report | None = None
     error: str | None = None
+    sha256: str | None = None  # of the bytes read; None when the file could not be read
 
 
 def report_id(sha256: str) -> str:
@@ -46,15 +59,30 @@ def report_id(sha256: str) -> str:
     return sha256[:12]
 
 
-def read_one(path: str | os.PathLike) -> Outcome:
-    """Read one file; a :class:`ReportError` becomes a failed outcome, never an exception."""
+def read_one(source: str | os.PathLike | bytes, name: str | None = None) -> Outcome:
+    """Read one file (a path, or its bytes and a ``name``); a bad file becomes a
+    failed outcome with the reason, never an exception.
+
+    >>> read_one(b"\\x00\\x01", name="scan.txt").error
+    'the file is binary (it contains NUL bytes), not a text report'
+    >>> read_one("data/raw/004_8b07afbb35c54ec3.txt").report.meta.region
+    '阿里地区'
+    """
+    name = name or str(source)
     start = time.perf_counter()
-    size = os.path.getsize(path) if os.path.exists(path) else 0
     try:
-        report = read_report(path)
+        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    except OSError:
+        data = None  # read_report below says why it cannot be read
+    report, error = None, None
+    try:
+        report = read_report(source if data is None else data, name=name)
     except ReportError as e:
-        return Outcome(str(path), size, time.perf_counter() - start, error=e.reason)
-    return Outcome(str(path), size, time.perf_counter() - start, report=report)
+        error = e.reason
+    except Exception as e:  # a reader bug on one odd file must not stop a batch; the row says so
+        error = f"unexpected {type(e).__name__} while reading ({e}); a gkdata bug, please report it with this file"
+    return Outcome(name, 0 if data is None else len(data), time.perf_counter() - start, report, error,
+                   None if data is None else hashlib.sha256(data).hexdigest())
 
 
 def find_inputs(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
@@ -104,13 +132,13 @@ class Corpus:
         ids: dict[str, list[tuple]] = {t: [] for t in PER_REPORT}
         for o in outcomes:
             r = o.report
-            row = dict(path=o.path, size=o.size, parse_seconds=round(o.seconds, 6), error=o.error,
+            row = dict(path=o.path, size=o.size, sha256=o.sha256, error=o.error,
                        status="failed" if r is None else "ok")
             if r is not None:
                 m = r.meta
                 rid = report_id(m.sha256)
                 sev = [f.severity for f in r.finding_records]
-                row.update(report_id=rid, sha256=m.sha256, region=m.region, year=m.year, template=m.template,
+                row.update(report_id=rid, region=m.region, year=m.year, template=m.template,
                            layout=m.layout, title=m.title, publisher=m.publisher, encoding=m.encoding,
                            is_template=m.is_template, errors=sev.count("error"), warnings=sev.count("warning"))
                 if rid in seen:
@@ -126,10 +154,7 @@ class Corpus:
         reports = pd.DataFrame(rows, columns=list(REPORTS_COLUMNS)).astype(REPORTS_COLUMNS)
         tables = {"reports": reports}
         for t in PER_REPORT:
-            rid, region, year = zip(*ids[t]) if ids[t] else ((), (), ())
-            extra = {"report_id": pd.array(rid, dtype="string"), "region": pd.array(region, dtype="string"),
-                     "year": pd.array(year, dtype="Int64")}
-            tables[t] = frames.frame(t, records[t], extra)
+            tables[t] = frames.frame(t, records[t], _ids(ids[t]))
         tables["findings"] = _with_cross_report(tables)
         return cls(tables)
 
@@ -139,11 +164,14 @@ def _with_cross_report(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     found = checks.check_corpus(tables)
     if not found:
         return tables["findings"]
-    rid, region, year, *rest = zip(*found)
-    extra = {"report_id": pd.array(rid, dtype="string"), "region": pd.array(region, dtype="string"),
-             "year": pd.array(year, dtype="Int64")}
-    cross = frames.frame("findings", list(zip(*rest)), extra)
+    cross = frames.frame("findings", [f[len(ID_COLUMNS):] for f in found], _ids([f[:len(ID_COLUMNS)] for f in found]))
     return pd.concat([tables["findings"], cross], ignore_index=True)
+
+
+def _ids(keys: list[tuple]) -> dict[str, pd.api.extensions.ExtensionArray]:
+    """The :data:`ID_COLUMNS` of a table from one (report_id, region, year) per row."""
+    cols = list(zip(*keys)) if keys else [()] * len(ID_COLUMNS)
+    return {c: pd.array(list(v), dtype=dtype) for (c, dtype), v in zip(ID_COLUMNS, cols)}
 
 
 def read_reports(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Corpus:

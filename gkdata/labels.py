@@ -43,7 +43,8 @@ class Label:
 
 DISCLOSURE_ITEMS = (
     Label("regulations", "规章", "Regulations"),
-    Label("normative_documents", "规范性文件", "Normative documents", variants=("行政规范性文件",)),
+    Label("normative_documents", "规范性文件", "Normative documents", ("2019",), variants=("行政规范性文件",)),
+    Label("normative_documents", "行政规范性文件", "Normative documents", ("2021",), variants=("规范性文件",)),
     Label("administrative_licensing", "行政许可", "Administrative licensing"),
     Label("other_admin_services", "其他对外管理服务事项", "Other external management services", ("2019",)),
     Label("administrative_penalty", "行政处罚", "Administrative penalty"),
@@ -90,8 +91,15 @@ DISCLOSURE_LAYOUT: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     ),
 }
 
+# The item N of Article 20 of the 条例 whose caption 第二十条第(N)项 heads each item's block of table 二.
+ARTICLE_20 = {
+    "regulations": "一", "normative_documents": "一", "administrative_licensing": "五", "other_admin_services": "五",
+    "administrative_penalty": "六", "administrative_coercion": "六", "administrative_fees": "八",
+    "centralized_procurement": "九",
+}
+_CAPTION = "第二十条第({})项"
 DISCLOSURE_HEADERS = (
-    Label("caption", "第二十条第(一)项", "Article 20"),  # every 第二十条第(N)项 caption, see CAPTION
+    Label("caption", _CAPTION.format("一"), "Article 20"),  # every 第二十条第(N)项 caption, see CAPTION
     Label("content", "信息内容", "Content"),
 )
 CAPTION = re.compile(r"^第二十条第\(?[一二三四五六七八九十\d]+\)?项")
@@ -150,7 +158,8 @@ APPLICANTS = (
 )
 
 APPLICATION_HEADERS = (
-    Label("note", "(本列数据的勾稽关系为", "Column note"),
+    Label("note", "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)", "Column note",
+          variants=("(本列数据的勾稽关系为",)),
     Label("applicant_situation", "申请人情况", "Applicants"),
     Label("legal_person", "法人或其他组织", "Legal persons and other organisations"),
 ) + APPLICANTS
@@ -170,6 +179,20 @@ OUTCOMES = (
     Label("total", "总计", "Total", variants=("总结",)),
 )
 APPEALS_HEADERS = (Label("litigation", "行政诉讼", "Administrative litigation"),) + PROCEEDINGS + OUTCOMES
+
+# -- the six section headings (report-format.md §2); variants are typos seen in reports ---------
+
+SECTIONS = (
+    Label("overview", "一、总体情况", "Overview"),
+    Label("disclosure", "二、主动公开政府信息情况", "Proactive disclosure"),
+    Label("applications", "三、收到和处理政府信息公开申请情况", "Applications",
+          variants=("三、收到的处理政府信息公开申请情况",)),
+    Label("appeals", "四、政府信息公开行政复议、行政诉讼情况", "Administrative review and litigation",
+          variants=("四、政府信息公开行政复议和行政诉讼情况",)),
+    Label("problems", "五、存在的主要问题及改进情况", "Problems and improvements",
+          variants=("五、存在的主要问题和改进情况", "五、存在问题及改进情况")),
+    Label("other", "六、其他需要报告的事项", "Other matters"),
+)
 
 
 # -- lookups -------------------------------------------------------------------------
@@ -196,8 +219,16 @@ def normalize(text: str) -> str:
     return _NUMBERING.sub(lambda m: f"{m.group(1) or m.group(2)}.", t)
 
 
+_NUMBERED = re.compile(r"^(?:\([一二三四五六七八九十]+\)[.、]?|[一二三四五六七八九十]+[、.]|\d+\.?(?=\D))")
+
+
 def _unnumbered(norm: str) -> str:
-    return re.sub(r"^(?:\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d+\.)", "", norm)
+    """A normalised label without its numbering, in any style a report uses.
+
+    >>> [_unnumbered(normalize(t)) for t in ("（一）予以公开", "一、予以公开", "一.予以公开", "①予以公开")]
+    ['予以公开', '予以公开', '予以公开', '予以公开']
+    """
+    return _NUMBERED.sub("", norm)
 
 
 ALL_TABLES: dict[str, tuple[Label, ...]] = {
@@ -290,6 +321,15 @@ def disclosure_cells(template: str) -> tuple[tuple[str, str], ...]:
     return tuple((item, m) for item, measures in DISCLOSURE_LAYOUT[template] for m in measures)
 
 
+def caption(item: str) -> str:
+    """The caption of the block of table 二 that holds an item.
+
+    >>> caption("administrative_fees")
+    '第二十条第(八)项'
+    """
+    return _CAPTION.format(ARTICLE_20[item])
+
+
 def measure(key_: str, template: str) -> Label:
     """The measure label of one template (unit and how its cells parse)."""
     for lab in DISCLOSURE_MEASURES:
@@ -297,6 +337,19 @@ def measure(key_: str, template: str) -> Label:
             return lab
     raise KeyError(f"no measure {key_!r} in template {template}")
 
+
+# Chinese headers of the corpus columns of corpus tables, for display and Excel.
+COLUMN_ZH = {
+    "report_id": "报告编号", "path": "文件", "status": "状态", "error": "原因", "region": "地区", "year": "年度",
+    "template": "模板", "layout": "版式", "title": "标题", "publisher": "发布机关", "encoding": "编码",
+    "is_template": "空白模板", "errors": "错误", "warnings": "警告",
+    "item": "项目", "measure": "指标", "row": "项目", "applicant": "申请人", "proceeding": "类别",
+    "outcome": "结果", "value": "数值", "unit": "单位", "key": "数据", "sentence": "原文",
+    "check": "检查", "severity": "严重程度", "table": "表", "column": "列", "expected": "期望值",
+    "actual": "实际值", "message": "说明",
+}
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+TABLE_ZH = {"disclosure": "二、主动公开", "applications": "三、依申请公开", "appeals": "四、复议诉讼", "narrative": "正文"}
 
 # Labels whose presence decides the template (report-format.md §1).
 TEMPLATE_MARKERS: dict[str, tuple[str, ...]] = {

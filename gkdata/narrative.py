@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .numbers import MAX_DIGITS
+
 _INFO = r"(?:政府)?信息"
 # key -> (pattern with one number group, unit). First match in the prose wins.
 PATTERNS: dict[str, tuple[str, str]] = {
@@ -48,6 +50,6 @@ def extract(prose: str) -> list[tuple[str, int, str, str]]:
     out = []
     for key, rx in _COMPILED.items():
         m = rx.search(prose)
-        if m:
+        if m and len(m.group(1)) <= MAX_DIGITS:  # a longer run of digits is no figure
             out.append((key, int(m.group(1)), PATTERNS[key][1], _sentence(prose, m.start(), m.end())))
     return out

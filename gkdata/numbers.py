@@ -27,6 +27,8 @@ Kind = Literal["count", "change", "money"]
 Status = Literal["ok", "blank", "invalid"]
 
 BLANKS = frozenset({"", "-", "--", "—", "——", "/", "无", "空", "\\"})
+# More digits than any real count or amount has; it also keeps values within Int64 and exact in Float64.
+MAX_DIGITS = 15
 
 _NUMBER = re.compile(
     r"""^(?P<sign>[+\-增减])?
@@ -68,6 +70,8 @@ def parse(text: str | None, kind: Kind = "count", default_money_unit: str = "万
     if m is None:
         return Parsed(None, "invalid", None)
     sign, num, unit = m.group("sign"), m.group("num").replace(",", ""), m.group("unit")
+    if len(num) > MAX_DIGITS + ("." in num):
+        return Parsed(None, "invalid", unit)
     negative = sign in ("-", "减")
     if kind == "money":
         if unit not in _MONEY_UNITS or negative:

@@ -26,7 +26,6 @@ from .findings import Finding, finding
 from .layouts import READERS, Grid, detect
 
 TABLES = ("disclosure", "applications", "appeals")
-_TABLE_ZH = {"disclosure": "二", "applications": "三", "appeals": "四"}
 _READ_TABLE = {"disclosure": tables.disclosure, "applications": tables.applications, "appeals": tables.appeals}
 _LAST_LABEL = {  # the label a complete table ends with, to tell a truncated file
     "disclosure": {"2019": "centralized_procurement", "2021": "administrative_fees"},
@@ -164,12 +163,20 @@ def read_text(text: str, source: str = "<text>", layout: str | None = None,
     if not secs:
         raise ReportError(source, "no numbered sections (一、总体情况 … 六、其他需要报告的事项) were found; "
                                   "this does not look like a 政府信息公开工作年度报告")
-    for sec in secs:
+    elsewhere: dict[str, Grid] = {}
+    for sec in secs:  # take a table from wherever it occurs (a template may be attached)
         name = sections.TABLE_SECTIONS.get(sec.numeral)
-        if name and name not in found:
-            grid = reader(lines[sec.start:sec.end])
-            if grid.rows:  # take a table from wherever it occurs (a template may be attached)
-                found[name] = grid
+        grid = reader(lines[sec.start:sec.end])
+        if not grid.rows:
+            continue
+        # Where cells keep their places, tables are told apart by their labels, so a table under
+        # another heading (or several printed as one) is found; a dropped-cell stream is not split.
+        parts = tables.by_content(grid) if grid.keeps_blanks else {}
+        if name and not parts:
+            found.setdefault(name, grid)
+        for part_name, part in parts.items():
+            (found if part_name == name else elsewhere).setdefault(part_name, part)
+    found = {**elsewhere, **found}  # a table in its own section wins over one found elsewhere
     if not found:
         raise ReportError(source, "none of the statistical tables (二, 三, 四) were found")
     template, findings = tables.detect_template(list(found.values()))
@@ -179,16 +186,16 @@ def read_text(text: str, source: str = "<text>", layout: str | None = None,
     for name in TABLES:
         if name not in found:
             records[name] = _empty_records(name, reading)
-            findings.append(finding("missing_table", f"table {_TABLE_ZH[name]} is not in the report", name))
+            findings.append(finding("missing_table", f"table {L.TABLE_ZH[name][0]} is not in the report", name))
             continue
         recs, more = _READ_TABLE[name](found[name], reading)
         last_row = _LAST_LABEL.get(name, {}).get(reading)
         if name == last_section and any(f.check == "missing_row" and f.row == last_row for f in more):
-            raise ReportError(source, f"the file ends inside table {_TABLE_ZH[name]} (its last row, "
+            raise ReportError(source, f"the file ends inside table {L.TABLE_ZH[name][0]} (its last row, "
                                       f"{L.zh(last_row)}, is missing): it is truncated")
         findings += more
         if all(r[2] is None for r in recs):
-            findings.append(finding("empty_table", f"table {_TABLE_ZH[name]} is present but holds no numbers; "
+            findings.append(finding("empty_table", f"table {L.TABLE_ZH[name][0]} is present but holds no numbers; "
                                     "its cells are NA, not 0", name))
         records[name] = recs
     records["narrative"] = narrative.extract(text)  # table cells never read as prose figures

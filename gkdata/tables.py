@@ -65,7 +65,19 @@ def match(cell: str, table: str, template: str) -> tuple[L.Label | None, str] | 
     for text, lab, role in vocabulary(table, template):
         if norm == text or (norm.startswith(text) and norm[len(text)].startswith(_NOTE_START)):
             return lab, role
+    bare = L._unnumbered(norm)
+    if bare != norm:  # numbered in another style (1、予以公开, 七、总计): numbering marks a row, not a header
+        for text, lab in _bare_rows(table, template):
+            if bare == text or (bare.startswith(text) and bare[len(text)].startswith(_NOTE_START)):
+                return lab, "row"
     return None
+
+
+@lru_cache(maxsize=None)
+def _bare_rows(table: str, template: str) -> tuple[tuple[str, L.Label], ...]:
+    """(row label without numbering, label), longest first; a bare 总计 is (七)总计 here."""
+    rows = {L._unnumbered(text): lab for text, lab, role in reversed(vocabulary(table, template)) if role == "row"}
+    return tuple(sorted(rows.items(), key=lambda x: -len(x[0])))
 
 
 def segments(grid: Grid, table: str, template: str) -> list[Segment]:
@@ -87,9 +99,53 @@ def segments(grid: Grid, table: str, template: str) -> list[Segment]:
             elif looks_numeric(cell):
                 if out:
                     out[-1].values.append((cell, last >= 0))
-            elif not (out and L.normalize(cell) in L.normalize(out[-1].text)):  # not a wrapped label fragment
+            elif out and not out[-1].values and (joined := _rejoin(out[-1], cell, table, template)):
+                out[-1] = joined
+            else:
                 out.append(Segment(None, "unknown", cell))
     return out
+
+
+def _rejoin(seg: Segment, cell: str, table: str, template: str) -> Segment | None:
+    """``seg`` with the next cell appended, when the two read as one label.
+
+    A scraped page breaks a label at its line wraps (``采购总`` / ``金额(元)``,
+    ``采购总金额`` / ``(元)``, ``(二)部分公开(区分处理的,`` / ``只计这一情形…)``):
+    an unknown start becomes the label, a header keeps its tail (whose unit
+    decides how its amounts read), and a known label swallows the rest of itself.
+    """
+    joined = seg.text + cell
+    m = match(joined, table, template)
+    if m is not None and (seg.role == "unknown" or (seg.role == "header" and m[0] is not None and m[0] == seg.label)):
+        return Segment(m[0], m[1], joined)
+    if seg.label is not None and L.normalize(joined) in {L.normalize(t) for t in (seg.label.zh, *seg.label.variants)}:
+        return Segment(seg.label, seg.role, joined)
+    return None
+
+
+def by_content(grid: Grid) -> dict[str, Grid]:
+    """A section's rows split among the tables (二 disclosure, 三 applications, 四 appeals) whose labels they hold.
+
+    A row goes to the table most of its labels belong to (a label of several
+    tables, like 总计, does not vote); a row without such a label (numbers, a
+    heading typed into the table) stays with the table before it. So a page
+    that prints all three tables as one, or under one heading, is still read.
+    """
+    parts: dict[str, list[list[str]]] = {}
+    current = None
+    for row in grid.rows:
+        votes: dict[str, int] = {}
+        for cell in row:
+            owners = [t for t in ("disclosure", "applications", "appeals")
+                      if any(match(cell, t, template) for template in L.TEMPLATES)]
+            if len(owners) == 1:
+                votes[owners[0]] = votes.get(owners[0], 0) + 1
+        best = sorted(votes.values(), reverse=True)
+        if best and (len(best) == 1 or best[0] > best[1]):
+            current = max(votes, key=votes.__getitem__)
+        if current:
+            parts.setdefault(current, []).append(row)
+    return {name: Grid(rows, grid.keeps_blanks) for name, rows in parts.items()}
 
 
 def detect_template(grids: list[Grid]) -> tuple[str | None, list[Finding]]:

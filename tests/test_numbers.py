@@ -47,6 +47,9 @@ def test_blanks_stay_blank(text):
     ("12万元", "count"),
     ("-3元", "money"),
     ("五十", "count"),
+    ("9" * 16, "count"),      # more digits than any real count (and than Int64 holds)
+    ("9" * 5000, "count"),    # beyond int()'s 4300-digit limit: invalid, not a ValueError
+    ("9" * 16 + "元", "money"),
 ])
 def test_not_a_number_for_this_column(text, kind):
     assert parse(text, kind).status == "invalid" and parse(text, kind).value is None

@@ -35,3 +35,13 @@ def test_numbering_spacing_and_punctuation_variants():
     r = gkdata.read_report(text.encode())
     assert r.findings.empty
     assert r.applications.equals(gkdata.read_report(SEEDS["003"]).applications)
+
+
+def test_a_row_label_wrapped_over_two_cells_keeps_its_numbers():
+    ali = SEEDS["004"].read_text(encoding="utf-8")
+    text = ali.replace("(二)部分公开(区分处理的,只计这一情形,不计其他情形) |",
+                       "(二)部分公开(区分处理的, |\n只计这一情形,不计其他情形) |")
+    assert text != ali
+    r = gkdata.read_report(text.encode())
+    assert r.applications.equals(gkdata.read_report(SEEDS["004"]).applications)
+    assert r.findings.equals(gkdata.read_report(SEEDS["004"]).findings)

@@ -11,22 +11,29 @@ from ..numbers import is_value
 from .grid import Grid
 
 
+# No label is longer: more text after one is prose, not its wrapped lines (and joining it is quadratic).
+MAX_LABEL = 500
+
+
 def read(lines: list[str]) -> Grid:
     rows: list[list[str]] = []
     row: list[str] = []
+    label = False  # whether the last cell is a label, which lines without a TAB continue
     empties = 0  # consecutive empty lines since the last cell or fragment
     for line in lines:
         if line.startswith("\t"):
             if empties and row:
                 rows.append(row)
                 row = []
-            row.append(line.strip())
+            cell = line.strip()
+            row.append(cell)
+            label = bool(cell) and not is_value(cell)
             empties = 0
         elif line == "":
             empties += 1
         elif not line.strip():
             continue  # NBSP/space-only lines are noise, not row breaks
-        elif row and empties <= 1 and row[-1] and not is_value(row[-1]):
+        elif label and empties <= 1 and len(row[-1]) < MAX_LABEL:
             row[-1] += line.strip()  # wrapped or vertical label
             empties = 0
         else:

@@ -1,0 +1,245 @@
+"""Build: every report under RAW -> checked tables in OUT, cached and in parallel.
+
+A file is read once in this process and hashed; a parse result already in the
+cache (``OUT/.cache/v<PARSER_VERSION>/<sha256><suffix>.pickle``) is reused,
+the rest are parsed here (``jobs=1``), in worker processes, or on a dask
+cluster. The results are assembled in path order by
+:meth:`Corpus.from_outcomes`, so every executor writes the same bytes. All of
+OUT, cache included, is written beside it and swapped in at the end
+(:func:`gkdata.store.replacing`): an interrupted build leaves OUT as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, as_completed, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import NamedTuple
+
+from . import store
+from .corpus import STATUSES, SUFFIXES, Corpus, Outcome, find_inputs, read_one
+from .findings import SEVERITIES, Finding
+from .report import Report, ReportMeta
+
+# Bump whenever a change to reading (decode, layouts, labels, tables, checks …) can change a
+# parse result: cached results of another version are not used.
+PARSER_VERSION = 1
+EXECUTORS = ("processes", "dask")
+
+
+class Parsed(NamedTuple):
+    """One file's parse result as plain records (no DataFrames): what a worker
+    returns and what the cache keeps, keyed by content."""
+
+    sha256: str | None
+    size: int
+    seconds: float
+    meta: ReportMeta | None
+    records: dict[str, list[tuple]] | None
+    findings: list[Finding] | None
+    error: str | None
+
+
+def parse(source: bytes | str | os.PathLike, name: str) -> Parsed:
+    """Parse one file's bytes (or path) in whatever process runs it.
+
+    >>> parse(b"", "empty.txt").error
+    'the file is empty'
+    """
+    o = read_one(source, name)
+    r = o.report
+    if r is None:
+        return Parsed(o.sha256, o.size, o.seconds, None, None, None, o.error)
+    return Parsed(o.sha256, o.size, o.seconds, r.meta, r.records, r.finding_records, None)
+
+
+def _outcome(p: Parsed, name: str) -> Outcome:
+    # a cached result may come from a file of the same content under another name
+    report = None if p.meta is None else Report(replace(p.meta, source=name), p.records, p.findings)
+    return Outcome(name, p.size, p.seconds, report, p.error, p.sha256)
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build did: the corpus it wrote, where, how many files came from the cache, how long."""
+
+    corpus: Corpus
+    out: Path
+    from_cache: int
+    seconds: float
+
+    def __str__(self) -> str:
+        r, f = self.corpus.reports, self.corpus.findings
+        status = " · ".join(f"{int((r['status'] == s).sum())} {s}" for s in STATUSES)
+        sev = ", ".join(f"{int((f['severity'] == s).sum())} {s}" for s in SEVERITIES)
+        return (f"{len(r)} files · {status} · {self.from_cache} from cache · findings: {sev} · "
+                f"{self.seconds:.2f} s -> {self.out}")
+
+
+def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/processed", jobs: int = 1,
+          executor: str = "processes", scheduler: str | None = None,
+          progress: Callable[[int, int], None] | None = None) -> Built:
+    """Parse every supported file under ``raw`` (recursively) and write the corpus to ``out``.
+
+    ``out`` gets ``<table>.parquet`` and ``<table>.csv`` for reports, disclosure,
+    applications, appeals, narrative and findings, a ``manifest.json`` (build
+    time, parse time per file) and the ``.cache``. ``jobs`` > 1 parses in that
+    many processes; ``executor="dask"`` parses on the dask.distributed cluster
+    at ``scheduler`` (or, without one, a local cluster of ``jobs`` workers).
+    ``progress(done, total)`` is called after each file. Files that are not
+    readable reports become ``failed`` rows; a second file of the same content
+    a ``duplicate`` row.
+
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> print(build("data/raw", f"{tmp.name}/processed"))  # doctest: +ELLIPSIS
+    5 files · 5 ok · 0 failed · 0 duplicate · 0 from cache · findings: 7 error, ...
+    >>> build("data/raw", f"{tmp.name}/processed").from_cache
+    5
+    >>> tmp.cleanup()
+    """
+    start = time.perf_counter()
+    raw, out = Path(raw), Path(out)
+    if executor not in EXECUTORS:
+        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
+    _check_folders(raw, out)
+    files = find_inputs(raw)
+    if not files:
+        raise FileNotFoundError(f"{raw}: no input files ({', '.join(SUFFIXES)}) in it")
+    names = [f.relative_to(raw).as_posix() for f in files]  # outputs do not depend on where RAW is
+    cache = Path(".cache", f"v{PARSER_VERSION}")  # under OUT
+    parsed: dict[int, Parsed] = {}
+    cached: set[int] = set()
+
+    def done(i: int, p: Parsed) -> None:
+        parsed[i] = p
+        if progress:
+            progress(len(parsed), len(files))
+
+    with store.replacing(out) as new:
+        (new / cache).mkdir(parents=True)
+
+        def misses() -> Iterator[tuple[int, bytes, str]]:
+            """The files to parse; cache hits are taken on the way (and carried into the new cache)."""
+            for i, (file, name) in enumerate(zip(files, names)):
+                try:
+                    data = file.read_bytes()
+                except OSError:
+                    done(i, parse(file, name))  # a failed row naming why it cannot be read
+                    continue
+                key = _key(hashlib.sha256(data).hexdigest(), name)
+                hit = _cached(out / cache / key)
+                if hit is None:
+                    yield i, data, name
+                    continue
+                (new / cache / key).write_bytes(hit[0])
+                cached.add(i)
+                done(i, hit[1])
+
+        with _executor(executor, jobs, scheduler) as (pool, window):
+            for i, p in _run(pool, window, misses()):
+                if p.sha256 is not None:
+                    (new / cache / _key(p.sha256, names[i])).write_bytes(pickle.dumps(p))
+                done(i, p)
+        corpus = Corpus.from_outcomes([_outcome(parsed[i], names[i]) for i in range(len(files))])
+        store.write(corpus, new)
+        seconds = time.perf_counter() - start
+        _write_manifest(new / store.MANIFEST, raw, corpus, names, parsed, cached, seconds)
+    return Built(corpus, out, len(cached), seconds)
+
+
+def _key(sha256: str, name: str) -> str:
+    # the suffix is part of the key: a format may be told by the file name as well as by its bytes
+    return f"{sha256}{Path(name).suffix.lower()}.pickle"
+
+
+def _cached(path: Path) -> tuple[bytes, Parsed] | None:
+    """A cache entry's bytes and result, or None if there is none that can be used."""
+    try:
+        blob = path.read_bytes()
+        p = pickle.loads(blob)
+    except Exception:  # none, damaged, or pickled by code that has moved since: parse the file again
+        return None
+    return (blob, p) if isinstance(p, Parsed) else None
+
+
+@contextmanager
+def _executor(kind: str, jobs: int, scheduler: str | None) -> Iterator[tuple[Executor | None, int]]:
+    """``(executor, tasks to keep in flight)``; no executor means parse in this process."""
+    if kind == "processes":
+        if jobs == 1:
+            yield None, 1
+            return
+        with ProcessPoolExecutor(jobs) as pool:
+            yield pool, 4 * jobs
+        return
+    try:
+        from distributed import Client
+    except ImportError as e:
+        raise ImportError("executor='dask' needs dask.distributed: pip install 'gkdata[dask]'") from e
+    with Client(scheduler) if scheduler else Client(n_workers=jobs, threads_per_worker=1) as client:
+        yield client.get_executor(pure=False), 4 * max(1, sum(client.nthreads().values()))
+
+
+def _run(pool: Executor | None, window: int, tasks: Iterable[tuple[int, bytes, str]]
+         ) -> Iterator[tuple[int, Parsed]]:
+    """Parse ``(i, data, name)`` tasks, yielding ``(i, result)`` as they finish.
+
+    At most ``window`` files are in flight, so memory stays bounded however many
+    files there are, and an interrupted build waits for few.
+    """
+    if pool is None:
+        for i, data, name in tasks:
+            yield i, parse(data, name)
+        return
+    running: dict[Future, int] = {}
+    for i, data, name in tasks:
+        running[pool.submit(parse, data, name)] = i
+        if len(running) >= window:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for f in finished:
+                yield running.pop(f), f.result()
+    for f in as_completed(running):
+        yield running[f], f.result()
+
+
+def _check_folders(raw: Path, out: Path) -> None:
+    if not raw.is_dir():
+        raise FileNotFoundError(f"{raw}: no such folder of reports")
+    r, o = raw.resolve(), out.resolve()
+    if r == o or r.is_relative_to(o) or o.is_relative_to(r):
+        raise ValueError(f"{out}: the output folder must be outside the reports folder {raw} and not contain it "
+                         "(a build replaces its output folder as a whole)")
+
+
+def _write_manifest(path: Path, raw: Path, corpus: Corpus, names: list[str], parsed: dict[int, Parsed],
+                    cached: set[int], seconds: float) -> None:
+    """What a build did and when: the only place with times, so the tables stay byte-identical."""
+    from . import __version__  # the package imports this module first
+
+    r, f = corpus.reports, corpus.findings
+    manifest = {
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "seconds": round(seconds, 3),
+        "gkdata": __version__,
+        "parser_version": PARSER_VERSION,
+        "raw": raw.as_posix(),
+        "files": len(names),
+        "from_cache": len(cached),
+        "status": {s: int((r["status"] == s).sum()) for s in STATUSES},
+        "findings": {s: int((f["severity"] == s).sum()) for s in SEVERITIES},
+        "rows": {t: len(df) for t, df in corpus.tables.items()},
+        "parse": [{"path": name, "seconds": round(parsed[i].seconds, 6), "from_cache": i in cached}
+                  for i, name in enumerate(names)],
+    }
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -1,0 +1,231 @@
+"""HTML pages: a government site's page, or a Word document saved as a web page.
+
+The page is parsed with lxml and walked in document order: block elements
+make prose lines, a data ``<table>`` becomes cells with its ``rowspan`` /
+``colspan`` spans (written by :func:`gkdata.formats.render`). Tables that
+only lay out the page (a table holding other tables, or one column) are
+walked as prose. Scripts, styles, navigation and hidden elements are not
+text — except a report embedded in a script as a string literal (pages that
+render their article with JavaScript), which is unescaped and read in place.
+
+>>> page = ('<html><head><meta charset="gbk"><title>某县2021年政府信息公开工作年度报告</title></head><body>'
+...         '<p>二、主动公开政府信息情况</p><table><tr><td rowspan="2">行政许可</td><td>5</td></tr>'
+...         '<tr><td>&nbsp;</td></tr></table><script>var a = "<b>x</b>";</script></body></html>')
+>>> text, encoding = convert(page.encode("gbk"), "page.html")
+>>> encoding, text.split("\\n")[:6]
+('gb18030', ['某县2021年政府信息公开工作年度报告', '二、主动公开政府信息情况', '\\t行政许可', '\\t5', '', '\\t'])
+"""
+
+from __future__ import annotations
+
+import html as htmlcodec
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+from ..decode import decode
+from ..errors import ReportError
+from . import Block, Cell, Converter, is_data_table, join_lines, render
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table)\b", re.I)
+_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+# Elements whose content is not page text (a report embedded in a <script> is handled first).
+_SKIP = frozenset({"head", "script", "style", "noscript", "template", "nav", "footer", "select", "button",
+                   "textarea", "iframe", "object", "svg", "map"})
+_BLOCK = frozenset({"address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
+                    "div", "dl", "dt", "fieldset", "figcaption", "figure", "form", "h1", "h2", "h3", "h4", "h5",
+                    "h6", "header", "hr", "html", "legend", "li", "main", "menu", "ol", "p", "pre", "section",
+                    "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"})
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SPACE_RUN = re.compile(r"[ \t\n\r\f]+")  # HTML collapses these; NBSP and U+3000 are text
+
+# A JavaScript string literal, and a run of them joined with + (a page built by concatenation).
+_LITERAL = r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`"
+_LITERAL_RUN = re.compile(rf"(?:{_LITERAL})(?:\s*\+\s*(?:{_LITERAL}))*", re.S)
+_ONE_LITERAL = re.compile(_LITERAL, re.S)
+_JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|.)", re.S)
+_JS_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "b": "", "f": "", "v": "", "0": "", "\n": "", "\r\n": ""}
+_MARKUP = re.compile(r"<\s*(?:table|p|div|tr|td|span|br|h\d)\b", re.I)
+
+
+def sniff(data: bytes, source: str) -> bool:
+    """An ``.htm(l)`` file, or a page whose start has HTML markup (whatever its name)."""
+    if source.lower().endswith(SUFFIXES):
+        return True
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: keep the ASCII of the markup
+        head = head.decode("utf-16", errors="ignore").encode("ascii", errors="ignore")
+    return bool(_SNIFF.search(head))
+
+
+def unescape_js(literal: str) -> str:
+    """The value of a JavaScript string literal (quotes included).
+
+    >>> unescape_js(r'"<td class=\\"x\\">\\u003cb\\u003e规章\\/td\\n"')
+    '<td class="x"><b>规章/td\\n'
+    """
+    def one(m: re.Match) -> str:
+        e = m.group(1)
+        if e[0] == "u" and len(e) > 1:
+            return chr(int(e[1:].strip("{}"), 16))
+        if e[0] == "x" and len(e) == 3:
+            return chr(int(e[1:], 16))
+        return _JS_SIMPLE.get(e, e)
+
+    text = _JS_ESCAPE.sub(one, literal[1:-1])
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", errors="replace")  # \ud83d\ude00 pairs
+
+
+def _embedded_markup(script: str) -> str | None:
+    """HTML that a script carries as string literals, when it holds a table."""
+    parts = []
+    for run in _LITERAL_RUN.finditer(script):
+        value = "".join(unescape_js(lit.group(0)) for lit in _ONE_LITERAL.finditer(run.group(0)))
+        if "<" not in value and "&lt;" in value:
+            value = htmlcodec.unescape(value)  # an entity-escaped page inside the string
+        if _MARKUP.search(value):
+            parts.append(value)
+    markup = "".join(parts)
+    return markup if re.search(r"<\s*table\b", markup, re.I) else None
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _inline_embedded(doc: HtmlElement) -> None:
+    """Replace each script that carries a report by the report's markup, unless the page shows it already."""
+    from lxml.html import fragment_fromstring
+
+    visible = None
+    for script in doc.iter("script"):
+        markup = _embedded_markup(script.text or "")
+        if markup is None:
+            continue
+        fragment = fragment_fromstring(markup, create_parent="div")
+        if visible is None:
+            visible = _squash("".join(doc.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")))
+        if _squash(fragment.text_content())[:200] in visible:
+            continue  # a server-rendered page keeps its data twice; read it once
+        fragment.tail = script.tail
+        script.getparent().replace(script, fragment)
+
+
+def _collapse(text: str) -> str:
+    """HTML white-space collapsing: a run becomes one space, and a source line
+    break between two Chinese characters disappears (CSS Text 3 segment breaks)."""
+    def gap(m: re.Match) -> str:
+        before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
+        wide = before and after and all(unicodedata.east_asian_width(c) in "WF" for c in before + after)
+        return "" if wide and "\n" in m.group(0) else " "
+
+    return _SPACE_RUN.sub(gap, text)
+
+
+def _hidden(el: HtmlElement) -> bool:
+    return "hidden" in el.attrib or bool(_HIDDEN.search(el.get("style", "")))
+
+
+def _span(el: HtmlElement, name: str) -> int:
+    m = re.match(r"\s*(\d+)", el.get(name, ""))
+    return int(m.group(1)) if m else 1
+
+
+class _Flow:
+    """Walks elements in document order, collecting prose paragraphs and tables."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self._pieces: list[str] = []
+
+    def _flush(self) -> None:
+        line = _collapse("".join(self._pieces)).strip()
+        self._pieces = []
+        if line:
+            self.blocks.append(line)
+
+    def walk(self, el: HtmlElement) -> list[Block]:
+        tag = el.tag if isinstance(el.tag, str) else None  # comments and processing instructions
+        if tag is None or tag in _SKIP or _hidden(el):
+            return self.blocks
+        if tag == "br":
+            self._flush()
+        elif tag == "table" and (cells := _data_table(el)) is not None:
+            self._flush()
+            self.blocks += [_cell_text(c) for c in el.findall("caption")] + [cells]
+        else:
+            block = tag in _BLOCK
+            if block:
+                self._flush()
+            self._pieces.append(el.text or "")
+            for child in el:
+                self.walk(child)
+                self._pieces.append(child.tail or "")
+            if block:
+                self._flush()
+        return self.blocks
+
+
+def _cell_text(el: HtmlElement) -> str:
+    """A cell's text on one line: its paragraphs and <br> lines joined."""
+    flow = _Flow()
+    flow.walk(el)
+    return join_lines(b for b in flow.blocks if isinstance(b, str))
+
+
+def _data_table(table: HtmlElement) -> list[Cell] | None:
+    """The cells of a table with their grid positions, or None for a layout table."""
+    if table.xpath(".//table"):
+        return None
+    rows = [tr for tr in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr") if not _hidden(tr)]
+    cells: list[Cell] = []
+    taken: set[tuple[int, int]] = set()
+    for r, tr in enumerate(rows):
+        col = 0
+        for td in tr.xpath("./td | ./th"):
+            if _hidden(td):
+                continue
+            while (r, col) in taken:
+                col += 1
+            rowspan = _span(td, "rowspan") or len(rows) - r  # rowspan="0": to the end of the table
+            rowspan, colspan = min(rowspan, len(rows) - r), min(max(_span(td, "colspan"), 1), 1000)
+            cells.append(Cell(r, col, _cell_text(td), rowspan, colspan))
+            taken.update((r + i, col + j) for i in range(rowspan) for j in range(colspan))
+            col += colspan
+    return cells if is_data_table(cells) else None
+
+
+def _title(doc: HtmlElement) -> list[str]:
+    """The page's title: a CMS's ArticleTitle meta, else <title> (site navigation can push the
+    body's own title far down the text)."""
+    for meta in doc.iter("meta"):
+        if (meta.get("name") or "").lower() == "articletitle" and meta.get("content", "").strip():
+            return [meta.get("content")]
+    title = doc.find(".//title")
+    return [title.text_content()] if title is not None else []
+
+
+def convert(data: bytes, source: str) -> tuple[str, str]:
+    """The page as tabbed text, and the encoding it was read in (its ``<meta charset>`` is honoured)."""
+    from lxml import etree
+    from lxml.html import document_fromstring
+
+    declared = m.group(1).decode("ascii") if (m := _CHARSET.search(data[:4096])) else None
+    text, encoding = decode(data, source, declared)
+    try:
+        doc = document_fromstring(_XML_DECLARATION.sub("", text, count=1))
+    except (etree.ParserError, ValueError) as e:
+        raise ReportError(source, f"the HTML cannot be parsed ({e})") from e
+    _inline_embedded(doc)
+    body = doc.find("body")
+    blocks = _title(doc) + _Flow().walk(body if body is not None else doc)
+    return render(blocks), encoding
+
+
+CONVERTER = Converter(sniff, convert)

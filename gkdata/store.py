@@ -1,0 +1,179 @@
+"""A :class:`~gkdata.corpus.Corpus` on disk, and a folder replaced whole or not at all.
+
+Each table is one Parquet file (the data, with its dtypes) plus a CSV copy in
+UTF-8 with a BOM, so Excel opens the Chinese text. Tables are checked against
+the one schema, :data:`gkdata.corpus.TABLE_COLUMNS`, when written and when
+loaded: a file that does not match is an error naming the file and column.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as arrow
+
+from . import frames
+from .corpus import STATUSES, TABLE_COLUMNS, Corpus
+
+TABLES = tuple(TABLE_COLUMNS)  # reports, disclosure, applications, appeals, narrative, findings
+MANIFEST = "manifest.json"  # written by every build; marks a folder as a build output
+
+
+class SchemaError(ValueError):
+    """A table does not match the corpus schema; the message names the file and the columns."""
+
+
+# Columns that are never empty, beyond the dtypes: what says which report and which cell a row is.
+_NOT_NULL = {"reports": ("path", "status", "size"),
+             **{t: ("report_id", *frames.KEYS.get(t, ())) for t in TABLES if t != "reports"}}
+_CHECKS = {("reports", "status"): [pa.Check.isin(STATUSES)]}
+
+
+_MUST = "dtype must be"
+
+
+def _exact(dtype: object) -> pa.Check:
+    # pandera accepts object or NaN-backed str columns as "string"; load must give back exactly the declared dtype
+    want = pd.api.types.pandas_dtype(dtype)
+    return pa.Check(lambda s: s.dtype == want, name=f"dtype {want}", error=f"{_MUST} {want!r}")
+
+
+def schema(table: str) -> pa.DataFrameSchema:
+    """The pandera schema of one corpus table, derived from :data:`~gkdata.corpus.TABLE_COLUMNS`.
+
+    >>> schema("appeals").columns["outcome"].dtype
+    DataType(category)
+    """
+    return pa.DataFrameSchema(
+        {col: pa.Column(dtype, [_exact(dtype), *_CHECKS.get((table, col), [])],
+                        nullable=col not in _NOT_NULL[table], unique=(table, col) == ("reports", "path"))
+         for col, dtype in TABLE_COLUMNS[table]},
+        strict=True, ordered=True, name=table)
+
+
+def validate(df: pd.DataFrame, table: str, file: str | os.PathLike) -> pd.DataFrame:
+    """``df`` if it matches the schema of ``table``; else :class:`SchemaError` naming ``file`` and the columns."""
+    try:
+        return schema(table).validate(df, lazy=True)
+    except pa.errors.SchemaErrors as e:
+        cases = e.failure_cases
+        # a table-level failure (a column missing, extra or out of order) names the column as its failure case
+        where = cases["column"].where(cases["schema_context"] != "DataFrameSchema", cases["failure_case"])
+        problems = [f"column {col!r}: " + "; ".join(
+            f"{check}, not {df[col].dtype!r}" if check.startswith(_MUST)  # fails for the column as a whole
+            else f"{check} ({', '.join(map(str, g['failure_case'].drop_duplicates()[:3]))})"
+            for check, g in group.groupby("check", sort=False))
+            for col, group in cases.groupby(where, sort=False)]
+        raise SchemaError(f"{file}: does not match the {table} schema: " + " | ".join(problems)) from None
+
+
+def write(corpus: Corpus, folder: str | os.PathLike) -> None:
+    """Write every table as ``<table>.parquet`` and ``<table>.csv`` (UTF-8 with BOM) into ``folder``.
+
+    The bytes depend only on the tables: no index, no timestamps.
+    """
+    folder = Path(folder)
+    for table in TABLES:
+        _write_table(validate(corpus.tables[table], table, folder / f"{table}.parquet"), folder / table)
+
+
+def _write_table(df: pd.DataFrame, stem: Path) -> None:
+    df.to_parquet(stem.with_suffix(".parquet"), index=False)
+    df.to_csv(stem.with_suffix(".csv"), index=False, encoding="utf-8-sig", lineterminator="\n")
+
+
+def load(out: str | os.PathLike = "data/processed") -> Corpus:
+    """Read a built corpus back, each table checked against the schema, dtypes as built.
+
+    >>> import tempfile, gkdata
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> _ = gkdata.build("data/raw", f"{tmp.name}/processed")
+    >>> load(f"{tmp.name}/processed")
+    <Corpus 5 files · 5 reports · 0 failed>
+    >>> tmp.cleanup()
+    """
+    out = Path(out)
+    tables = {}
+    for table in TABLES:
+        path = out / f"{table}.parquet"
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: no such table; build the corpus first (gkdata build RAW {out})")
+        try:
+            df = pd.read_parquet(path)
+        except (OSError, arrow.ArrowException) as e:
+            raise SchemaError(f"{path}: not a readable Parquet file ({e})") from None
+        tables[table] = validate(df, table, path)
+    return Corpus(tables)
+
+
+@contextmanager
+def replacing(out: str | os.PathLike) -> Iterator[Path]:
+    """A new, empty folder beside ``out`` that takes the place of ``out`` when the block ends.
+
+    If the block raises (or the process dies), ``out`` is left as it was and
+    the new folder is removed (after ``kill -9``: at the next build).
+    Top-level hidden files the block does not write (``.gitkeep``) are kept.
+    Refuses to replace a folder that is not a build output (no manifest.json).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     with replacing(f"{tmp}/out") as new:
+    ...         _ = (new / "a.csv").write_text("x")
+    ...     sorted(p.name for p in Path(tmp).iterdir()), (Path(tmp) / "out" / "a.csv").read_text()
+    (['out'], 'x')
+    """
+    out = Path(os.path.abspath(out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _recover(out)
+    if out.exists() and (not out.is_dir() or (not (out / MANIFEST).exists()
+                                              and any(not p.name.startswith(".") for p in out.iterdir()))):
+        raise FileExistsError(f"{out}: exists and is not a gkdata build output (no {MANIFEST}); "
+                              "refusing to replace it: give a new or empty folder")
+    new = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-{os.getpid()}-", dir=out.parent))
+    try:
+        yield new
+        for p in out.glob(".*") if out.exists() else ():
+            if p.is_file() and not (new / p.name).exists():
+                shutil.copy2(p, new / p.name)
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        if out.exists():
+            os.rename(out, old)
+        os.rename(new, out)  # only here does out change: a rename, so readers see old or new
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+
+
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<kind>build|old)-(?P<pid>\d+)(-.*)?$")
+
+
+def _recover(out: Path) -> None:
+    """Clean up after a build that was killed: put back an ``out`` that was moved aside
+    just before the swap, and remove its unfinished folders."""
+    for p in sorted(out.parent.iterdir()):
+        m = _LEFTOVER.match(p.name)
+        if not m or m["name"] != out.name or _alive(int(m["pid"])):
+            continue
+        if m["kind"] == "old" and not out.exists():
+            os.rename(p, out)
+        else:
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True

@@ -1,0 +1,302 @@
+"""gkdata.build / gkdata.load: statuses, interruption, determinism, cache, executors, schema, CLI.
+
+The inputs are the real seeds plus a truncated, an empty, a binary and a
+duplicated file; every assertion is about values read from them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import gkdata
+from gkdata import batch, store
+from gkdata.cli import app
+from gkdata.corpus import TABLE_COLUMNS
+
+from conftest import RAW, ROOT, SEEDS
+
+DATA_FILES = sorted(f"{t}.{ext}" for t in store.TABLES for ext in ("parquet", "csv"))
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory) -> Path:
+    """Seeds in two sub-folders, a duplicate, three bad files and a file that is not an input."""
+    raw = tmp_path_factory.mktemp("mixed") / "raw"
+    for seed, folder in (("000", "2019"), ("002", "2019"), ("001", "2020"), ("003", "2020"), ("004", "2020")):
+        (raw / folder).mkdir(parents=True, exist_ok=True)
+        shutil.copy(SEEDS[seed], raw / folder / SEEDS[seed].name)
+    shutil.copy(SEEDS["003"], raw / "2020" / "copy_of_003.txt")
+    (raw / "bad").mkdir()
+    text = SEEDS["004"].read_text(encoding="utf-8")
+    (raw / "bad" / "truncated.txt").write_text(text[: text.index("(六)其他处理 |")], encoding="utf-8")
+    (raw / "bad" / "empty.txt").write_bytes(b"")
+    (raw / "bad" / "binary.txt").write_bytes(bytes(range(256)) * 20)
+    (raw / "notes.md").write_text("not a report", encoding="utf-8")
+    for f in raw.rglob("*"):
+        f.chmod(0o444 if f.is_file() else 0o755)
+    return raw
+
+
+@pytest.fixture(scope="module")
+def seeds_built(tmp_path_factory) -> Path:
+    """data/raw built once; tests that change an OUT work on a copy (see :func:`copy_of`)."""
+    out = tmp_path_factory.mktemp("seeds") / "out"
+    gkdata.build(RAW, out)
+    return out
+
+
+def copy_of(out: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(out, tmp_path / "out"))
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder (cache and manifest included) with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def data_bytes(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in DATA_FILES}
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+
+
+# -- statuses: nothing lost, the batch goes on ------------------------------------------------
+
+
+def test_mixed_folder_gives_a_row_per_file_with_its_status(mixed, tmp_path):
+    built = gkdata.build(mixed, tmp_path / "out")
+    r = built.corpus.reports.set_index("path")
+    assert r.index.tolist() == ["2019/000_83d950f2ae04f609.txt", "2019/002_b2d2c71bcc05c0a2.txt",
+                                "2020/001_d822c2f35621c521.txt", "2020/003_e0c0fba79554bc10.txt",
+                                "2020/004_8b07afbb35c54ec3.txt", "2020/copy_of_003.txt",
+                                "bad/binary.txt", "bad/empty.txt", "bad/truncated.txt"]
+    assert r["status"].value_counts().to_dict() == {"ok": 5, "failed": 3, "duplicate": 1}
+    for path, row in r.iterrows():
+        data = (mixed / path).read_bytes()
+        assert (row["size"], row["sha256"]) == (len(data), hashlib.sha256(data).hexdigest())
+    assert r.loc["2020/004_8b07afbb35c54ec3.txt", ["region", "year", "layout", "errors"]].tolist() == \
+        ["阿里地区", 2020, "pipe", 7]
+    # failed rows carry the ReportError's reason, read from the same file
+    for path in ("bad/binary.txt", "bad/empty.txt", "bad/truncated.txt"):
+        with pytest.raises(gkdata.ReportError) as e:
+            gkdata.read_report(mixed / path)
+        assert r.loc[path, "error"] == e.value.reason
+    assert r.loc["bad/empty.txt", "error"] == "the file is empty"
+    assert r.loc["bad/truncated.txt", "error"].startswith("the file ends inside table 三")
+    dup = r.loc["2020/copy_of_003.txt"]
+    assert (dup["status"], dup["error"], dup["region"]) == ("duplicate", "same content as an earlier file", "会宁县")
+    assert dup["report_id"] == r.loc["2020/003_e0c0fba79554bc10.txt", "report_id"]
+    # the per-report tables hold each ok report once, and its numbers as read alone
+    apps = built.corpus.applications
+    assert apps.groupby("report_id").size().to_dict() == {rid: 161 for rid in r.loc[r["status"] == "ok", "report_id"]}
+    ali = apps[apps["region"] == "阿里地区"].drop(columns=["report_id", "region", "year"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(ali, gkdata.read_report(SEEDS["004"]).applications)
+
+
+def test_shipped_seeds_build_with_the_cli(tmp_path):
+    out = tmp_path / "processed"
+    result = CliRunner().invoke(app, ["build", str(RAW), str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("5 files · 5 ok · 0 failed · 0 duplicate · 0 from cache · findings: 7 error,")
+    c = gkdata.load(out)
+    template = c.reports[c.reports["is_template"]]
+    assert template["region"].tolist() == ["卞路口乡"]
+    f = c.findings[c.findings["report_id"] == template["report_id"].item()]
+    assert "unfilled_template" in f["check"].tolist()
+    assert c.reports["path"].tolist() == sorted(p.name for p in SEEDS.values())  # relative to RAW
+
+
+def test_cli_help_and_errors(tmp_path):
+    runner = CliRunner()
+    assert "gkdata build data/raw data/processed --jobs 2" in runner.invoke(app, ["build", "--help"]).output
+    assert "Examples: gkdata build" in runner.invoke(app, ["--help"]).output
+    result = runner.invoke(app, ["build", str(tmp_path / "nope"), str(tmp_path / "out")])
+    assert result.exit_code == 2 and "nope: no such folder of reports" in result.output
+    result = runner.invoke(app, ["build", str(RAW), str(RAW / "out")])
+    assert result.exit_code == 2 and "must be outside the reports folder" in result.output
+
+
+# -- load: same tables, same dtypes, checked ------------------------------------------------
+
+
+def test_load_gives_back_the_built_tables_with_their_dtypes(mixed, tmp_path):
+    built = gkdata.build(mixed, tmp_path / "out")
+    loaded = gkdata.load(tmp_path / "out")
+    for table, columns in TABLE_COLUMNS.items():
+        pd.testing.assert_frame_equal(loaded.tables[table], built.corpus.tables[table], check_exact=True)
+        assert [(c, str(t)) for c, t in loaded.tables[table].dtypes.items()] == \
+            [(c, str(pd.api.types.pandas_dtype(t))) for c, t in columns]
+    assert loaded.applications["row"].cat.ordered
+    raw_csv = (tmp_path / "out" / "reports.csv").read_bytes()
+    assert raw_csv.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with a BOM
+    csv = pd.read_csv(tmp_path / "out" / "reports.csv", encoding="utf-8-sig")
+    assert csv.loc[csv["region"] == "阿里地区", "errors"].tolist() == [7]
+
+
+@pytest.mark.parametrize("table, column, spoil, message", [
+    ("reports", "status", lambda df: df.assign(status="weird"), "isin"),
+    ("applications", "value", lambda df: df.assign(value=df["value"].astype("float64")), "dtype must be"),
+    ("appeals", "outcome", lambda df: df.assign(outcome=df["outcome"].astype("string")), "dtype must be"),
+    ("findings", "message", lambda df: df.drop(columns="message"), "column_in_dataframe"),
+])
+def test_load_names_the_file_and_column_of_a_schema_violation(seeds_built, tmp_path, table, column, spoil, message):
+    out = copy_of(seeds_built, tmp_path)
+    path = out / f"{table}.parquet"
+    spoil(pd.read_parquet(path)).to_parquet(path, index=False)
+    with pytest.raises(store.SchemaError, match=rf"{table}\.parquet: .*column '{column}': .*{message}"):
+        gkdata.load(out)
+
+
+def test_load_of_a_missing_or_broken_table(seeds_built, tmp_path):
+    out = copy_of(seeds_built, tmp_path)
+    (out / "narrative.parquet").write_bytes(b"PAR1 not really")
+    with pytest.raises(store.SchemaError, match=r"narrative\.parquet: not a readable Parquet file"):
+        gkdata.load(out)
+    (out / "narrative.parquet").unlink()
+    with pytest.raises(FileNotFoundError, match=r"narrative\.parquet: no such table"):
+        gkdata.load(out)
+
+
+# -- determinism and executors ----------------------------------------------------------------
+
+
+def test_same_inputs_give_the_same_bytes_whatever_the_executor_or_location(mixed, tmp_path):
+    from distributed import LocalCluster
+
+    elsewhere = tmp_path / "deeper" / "copy"
+    shutil.copytree(mixed, elsewhere)
+    serial = gkdata.build(mixed, tmp_path / "serial")
+    gkdata.build(elsewhere, tmp_path / "processes", jobs=2)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        gkdata.build(mixed, tmp_path / "dask", executor="dask", scheduler=cluster.scheduler_address)
+    expected = data_bytes(tmp_path / "serial")
+    assert serial.from_cache == 0 and len(expected) == 12
+    for out in ("processes", "dask"):
+        assert data_bytes(tmp_path / out) == expected, out
+    gkdata.build(mixed, tmp_path / "serial")  # again, from the cache
+    assert data_bytes(tmp_path / "serial") == expected
+
+
+def test_bad_arguments_are_refused_before_anything_is_written(tmp_path):
+    with pytest.raises(ValueError, match="executor must be one of processes, dask, not 'spark'"):
+        gkdata.build(RAW, tmp_path / "out", executor="spark")
+    with pytest.raises(ValueError, match="jobs must be at least 1"):
+        gkdata.build(RAW, tmp_path / "out", jobs=0)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FileNotFoundError, match=r"empty: no input files \(\.txt"):
+        gkdata.build(tmp_path / "empty", tmp_path / "out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
+
+
+# -- cache ----------------------------------------------------------------------------------------
+
+
+def test_cache_reparses_only_what_changed(mixed, tmp_path, monkeypatch):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    shutil.copytree(mixed, raw)
+    assert gkdata.build(raw, out).from_cache == 0
+    first = data_bytes(out)
+    again = gkdata.build(raw, out)
+    assert again.from_cache == 9 and data_bytes(out) == first
+    r = again.corpus.reports.set_index("region")
+
+    cache = out / ".cache" / "v1"
+    assert len(list(cache.iterdir())) == 8  # one per distinct content: the duplicate shares its original's
+    ali = pickle.loads((cache / (r.loc["阿里地区", "sha256"] + ".txt.pickle")).read_bytes())
+    assert isinstance(ali, batch.Parsed) and not any(isinstance(v, pd.DataFrame) for v in ali)  # plain records
+    assert ali.meta.region == "阿里地区" and sum(f.severity == "error" for f in ali.findings) == 7
+
+    changed = raw / "2020" / "004_8b07afbb35c54ec3.txt"
+    changed.chmod(0o644)
+    changed.write_bytes(changed.read_bytes().replace("阿里地区".encode(), "阿里".encode(), 1))
+    (cache / (hashlib.sha256(b"").hexdigest() + ".txt.pickle")).write_bytes(b"damaged")
+    touched = gkdata.build(raw, out)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    parsed = [p["path"] for p in manifest["parse"] if not p["from_cache"]]
+    assert touched.from_cache == 7 and parsed == ["2020/004_8b07afbb35c54ec3.txt", "bad/empty.txt"]
+    assert touched.corpus.reports["region"].tolist()[4] == "阿里"  # not the cached 阿里地区
+    assert len(list((out / ".cache" / "v1").iterdir())) == 8  # the old content's entry is gone
+
+    monkeypatch.setattr(batch, "PARSER_VERSION", 2)
+    assert gkdata.build(raw, out).from_cache == 0
+    assert [p.name for p in (out / ".cache").iterdir()] == ["v2"]
+
+
+# -- interruption: OUT stays as it was ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("interrupt", [RuntimeError("disk full"), KeyboardInterrupt()])
+def test_an_exception_while_writing_leaves_out_as_it_was(mixed, seeds_built, tmp_path, monkeypatch, interrupt):
+    out = copy_of(seeds_built, tmp_path)
+    before = snapshot(out)
+    written = []
+
+    def write_then_fail(df, stem):
+        if written:
+            raise interrupt
+        written.append(stem)
+        df.to_parquet(stem.with_suffix(".parquet"), index=False)
+
+    monkeypatch.setattr(store, "_write_table", write_then_fail)
+    with pytest.raises(type(interrupt)):
+        gkdata.build(mixed, out)
+    assert snapshot(out) == before and len(written) == 1
+    assert leftovers(out) == []
+
+
+KILLER = textwrap.dedent("""
+    import os, signal, sys
+    from gkdata import batch, store
+
+    raw, out, when = sys.argv[1:]
+    kill = lambda: os.kill(os.getpid(), signal.SIGKILL)
+    if when == "write":
+        write = store._write_table
+        store._write_table = lambda df, stem: kill() if stem.name == "appeals" else write(df, stem)
+    batch.build(raw, out, progress=lambda done, total: kill() if when == "parse" and done == 4 else None)
+""")
+
+
+@pytest.mark.parametrize("when", ["parse", "write"])
+def test_kill_9_mid_build_leaves_out_as_it_was(mixed, seeds_built, tmp_path, when):
+    out = copy_of(seeds_built, tmp_path)
+    before = snapshot(out)
+    run = subprocess.run([sys.executable, "-c", KILLER, str(mixed), str(out), when], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == -9, run.stderr
+    assert snapshot(out) == before
+    assert [n.split("-")[0] for n in leftovers(out)] == [".out.build"]  # the unfinished folder
+    assert gkdata.build(mixed, out).corpus.reports["status"].value_counts()["failed"] == 3
+    assert leftovers(out) == []  # cleaned up by the next build
+
+
+def test_out_moved_aside_by_a_killed_swap_is_put_back(seeds_built, tmp_path):
+    out = copy_of(seeds_built, tmp_path)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    os.rename(out, tmp_path / f".out.old-{dead.pid}")  # killed between the two renames of the swap
+    assert gkdata.build(RAW, out).from_cache == 5  # the old OUT, cache and all, came back first
+    assert leftovers(out) == []
+
+
+def test_a_folder_that_is_not_a_build_output_is_not_replaced(tmp_path):
+    out = tmp_path / "thesis"
+    out.mkdir()
+    (out / "chapter1.docx").write_bytes(b"mine")
+    with pytest.raises(FileExistsError, match="thesis: exists and is not a gkdata build output"):
+        gkdata.build(RAW, out)
+    assert snapshot(out) == {"chapter1.docx": b"mine"}

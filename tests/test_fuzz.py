@@ -1,0 +1,72 @@
+"""A fixed sample of benchmarks/fuzz.py: mangled reports parse or raise ReportError, in bounded time and memory."""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+import gkdata
+
+from conftest import ROOT, SEEDS
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import fuzz  # noqa: E402  (a script folder, not a package)
+
+
+def test_a_fixed_sample_of_fuzz_cases():
+    failures = [(c.number, c.base, c.mutations, r.problem) for c in fuzz.cases(300, seed=1)
+                if (r := fuzz.run(c)).problem]
+    assert failures == []
+
+
+def test_ten_megabytes_in_bounded_time_and_memory():
+    rng = random.Random(0)  # draws "repeat": the report 350 times over
+    data = fuzz.blow_up(rng, SEEDS["003"].read_bytes())
+    assert len(data) >= fuzz.BIG
+    result = fuzz.run(fuzz.Case(0, "003", ("blow_up",), data))
+    assert result.problem is None and result.outcome == "report"
+    assert result.seconds < fuzz.time_limit(len(data)) and result.peak < fuzz.MEMORY_FACTOR * len(data)
+
+
+def test_a_huge_number_is_an_invalid_cell_not_a_crash():
+    """Reader fix: int() refuses over 4300 digits; such a cell is NA with invalid_value, such prose no figure."""
+    text = SEEDS["003"].read_text(encoding="utf-8")
+    huge = "9" * 5000
+    text = text.replace("\t11492", f"\t{huge}").replace("主动公开政府信息13717条", f"主动公开政府信息{huge}条")
+    r = gkdata.read_report(text.encode())
+    assert r.wide("disclosure").loc["administrative_licensing", "decisions"] is pd.NA
+    assert r.findings["check"].tolist() == ["invalid_value"]
+    assert "proactive_total" not in set(r.narrative["key"])
+
+
+def test_lines_after_a_label_are_joined_in_linear_time():
+    """Reader fix: each line without a TAB was glued to the label before it and the whole re-checked."""
+    lines = SEEDS["003"].read_text(encoding="utf-8").split("\n")
+    at = lines.index("\t规章")
+    text = "\n".join(lines[: at + 1] + ["0"] * 50_000 + lines[at + 1:])
+    start = time.perf_counter()
+    r = gkdata.read_report(text.encode())
+    assert time.perf_counter() - start < 1.0  # was 7 s
+    assert r.wide("applications").equals(gkdata.read_report(SEEDS["003"]).wide("applications"))
+
+
+def test_the_harness_reports_other_exceptions_and_hangs(monkeypatch):
+    """The sample above can fail: an exception other than ReportError, or a hang, is a failure."""
+    case = fuzz.Case(0, "003", (), SEEDS["003"].read_bytes())
+    monkeypatch.setattr(gkdata, "read_report", lambda data, name: {}["boom"])
+    assert fuzz.run(case).outcome == "failure" and "KeyError" in fuzz.run(case).problem
+
+    monkeypatch.setattr(gkdata, "read_report", lambda data, name: time.sleep(5))
+    monkeypatch.setattr(fuzz, "time_limit", lambda size: 0.2)
+    result = fuzz.run(case)
+    assert result.outcome == "failure" and "TimeoutError" in result.problem and result.seconds < 1
+
+
+@pytest.mark.parametrize("mutation", sorted(fuzz.MUTATIONS))
+def test_each_mutation_changes_its_input(mutation):
+    data = SEEDS["004"].read_bytes()
+    assert any(fuzz.MUTATIONS[mutation](random.Random(seed), data) != data for seed in range(5))
