@@ -214,7 +214,7 @@ def test_cache_reparses_only_what_changed(mixed, tmp_path, monkeypatch):
     assert again.from_cache == 9 and data_bytes(out) == first
     r = again.corpus.reports.set_index("region")
 
-    cache = out / ".cache" / "v1"
+    cache = out / ".cache" / f"v{batch.PARSER_VERSION}"
     assert len(list(cache.iterdir())) == 8  # one per distinct content: the duplicate shares its original's
     ali = pickle.loads((cache / (r.loc["阿里地区", "sha256"] + ".txt.pickle")).read_bytes())
     assert isinstance(ali, batch.Parsed) and not any(isinstance(v, pd.DataFrame) for v in ali)  # plain records
@@ -229,7 +229,7 @@ def test_cache_reparses_only_what_changed(mixed, tmp_path, monkeypatch):
     parsed = [p["path"] for p in manifest["parse"] if not p["from_cache"]]
     assert touched.from_cache == 7 and parsed == ["2020/004_8b07afbb35c54ec3.txt", "bad/empty.txt"]
     assert touched.corpus.reports["region"].tolist()[4] == "阿里"  # not the cached 阿里地区
-    assert len(list((out / ".cache" / "v1").iterdir())) == 8  # the old content's entry is gone
+    assert len(list((out / ".cache" / f"v{batch.PARSER_VERSION}").iterdir())) == 8  # the old content's entry is gone
 
     monkeypatch.setattr(batch, "PARSER_VERSION", 2)
     assert gkdata.build(raw, out).from_cache == 0
