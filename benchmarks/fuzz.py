@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import signal
 import sys
 import time
@@ -235,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     outcomes: Counter[str] = Counter()
     by_mutation: Counter[str] = Counter()
-    slowest: list[tuple[float, Case]] = []
+    slowest: list[tuple[float, str, tuple[str, ...], int]] = []  # seconds, base, mutations, size
     peaks: list[tuple[int, int]] = []
     failures = 0
     started = time.perf_counter()
@@ -243,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         result = run(case)
         outcomes[result.outcome] += 1
         by_mutation.update(case.mutations)
-        slowest = sorted([*slowest, (result.seconds, case)], key=lambda x: -x[0])[:5]
+        slowest = sorted([*slowest, (result.seconds, case.base, case.mutations, len(case.data))], reverse=True)[:5]
         if result.peak is not None:
             peaks.append((len(case.data), result.peak))
         if result.problem:
@@ -260,12 +261,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{args.n} cases in {total:.1f} s ({total / max(args.n, 1) * 1000:.2f} ms each): "
           + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
     print("mutations applied: " + ", ".join(f"{k} {v}" for k, v in by_mutation.most_common()))
-    print("slowest: " + "; ".join(f"{s:.2f} s ({c.base}, {'+'.join(c.mutations)}, {len(c.data) / 2 ** 20:.1f} MB)"
-                                  for s, c in slowest))
+    print("slowest: " + "; ".join(f"{s:.2f} s ({base}, {'+'.join(m)}, {size / 2 ** 20:.1f} MB)"
+                                  for s, base, m, size in slowest))
     if peaks:
         size, peak = max(peaks, key=lambda x: x[1] / x[0])
         print(f"largest memory ratio: {peak / 2 ** 20:.0f} MB peak for a {size / 2 ** 20:.1f} MB input "
               f"({peak / size:.1f}× its size)")
+    print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     print(f"failures: {failures}" + (f" (written to {args.out})" if failures else ""))
     return 1 if failures else 0
 

@@ -19,6 +19,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .cache import text_cache
+
 BOTH = ("2019", "2021")
 TEMPLATES = BOTH
 
@@ -202,7 +204,7 @@ _SPACE = re.compile(r"\s+")
 _NUMBERING = re.compile(r"^(?:\((\d+)\)|(\d+)[、.,])")
 
 
-@lru_cache(maxsize=8192)
+@text_cache()
 def normalize(text: str) -> str:
     """Label text in the one form used for matching.
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Literal, NamedTuple
+
+from .cache import text_cache
 
 Kind = Literal["count", "change", "money"]
 Status = Literal["ok", "blank", "invalid"]
@@ -52,7 +53,7 @@ def clean(text: str) -> str:
     return "".join(t.split()).replace("−", "-")
 
 
-@lru_cache(maxsize=8192)
+@text_cache()
 def parse(text: str | None, kind: Kind = "count", default_money_unit: str = "万元") -> Parsed:
     """Parse one cell. ``kind`` says what the column holds.
 
@@ -92,14 +93,14 @@ def parse(text: str | None, kind: Kind = "count", default_money_unit: str = "万
     return Parsed(-value if negative else value, "ok", unit)
 
 
-@lru_cache(maxsize=8192)
+@text_cache()
 def is_value(text: str) -> bool:
     """Whether a cell reads as a number or a blank in some column (not a label)."""
     t = clean(text)
     return t in BLANKS or _NUMBER.match(t) is not None
 
 
-@lru_cache(maxsize=8192)
+@text_cache()
 def looks_numeric(text: str) -> bool:
     """Whether a cell is meant as a value, readable or not (``约50``), rather than a label.
 

@@ -35,6 +35,7 @@ from typing import NamedTuple
 from . import formats
 from . import labels as L
 from .formats import Cell
+from .narrative import PARTS
 
 LAYOUTS = ("tabbed", "blank-line", "pipe")
 # Anomalies one report shows, and the one a multi-year corpus shows (checks.py names).
@@ -45,7 +46,7 @@ MONEY_STYLES = ("万元", "万", "元", "header_万元", "header_元", "bare")
 APPLICANTS = L.keys("applicant")
 PEOPLE = APPLICANTS[:-1]  # the six applicant columns, without 总计
 BALANCE_ROWS = ("new_received", "carried_over", "results_total", "carried_forward")
-Values = dict[tuple[str, str], "int | float | None"]
+Values = dict[tuple[str, str], int | float | None]
 
 
 class Expected(NamedTuple):
@@ -146,7 +147,8 @@ def publisher_size(publisher: str) -> float:
 def _disclosure(rng: random.Random, template: str, size: float, last: Tables | None) -> Values:
     d: Values = {}
     for item, measures in L.DISCLOSURE_LAYOUT[template]:
-        made = _count(rng, 0.8 if item == "regulations" else 0.2, 15 * size)
+        if "new_made" in measures:
+            made = _count(rng, 0.8 if item == "regulations" else 0.2, 15 * size)
         if "new_published" in measures:  # 2019: this year's made, published, and the published stock
             published = made if rng.random() < 0.7 else rng.randint(0, made)
             d[item, "new_made"], d[item, "new_published"] = made, published
@@ -199,16 +201,20 @@ def _appeals(rng: random.Random, size: float) -> Values:
     return a
 
 
+# figure stated in the prose -> (chance of 0, median before the publisher's size)
+_FIGURES = {
+    "proactive_website": (0.02, 1500), "proactive_new_media": (0.2, 600), "proactive_reading_points": (0.5, 80),
+    "proactive_other": (0.5, 80), "consultations_onsite": (0.3, 100), "consultations_online": (0.3, 60),
+    "consultations_phone": (0.3, 80),
+}
+
+
 def _narrative(rng: random.Random, applications: Values, size: float) -> dict[str, int]:
     n: dict[str, int] = {}
-    if rng.random() < 0.8:
-        parts = {"proactive_website": _count(rng, 0.02, 1500 * size), "proactive_new_media": _count(rng, 0.2, 600 * size),
-                 "proactive_reading_points": _count(rng, 0.5, 80 * size), "proactive_other": _count(rng, 0.5, 80 * size)}
-        n |= {"proactive_total": sum(parts.values()), **parts}
-    if rng.random() < 0.7:
-        parts = {"consultations_onsite": _count(rng, 0.3, 100 * size), "consultations_online": _count(rng, 0.3, 60 * size),
-                 "consultations_phone": _count(rng, 0.3, 80 * size)}
-        n |= {"consultations_total": sum(parts.values()), **parts}
+    for total, parts in PARTS.items():
+        if rng.random() < 0.75:  # not every report states them
+            figures = {k: _count(rng, _FIGURES[k][0], _FIGURES[k][1] * size) for k in parts}
+            n |= {total: sum(figures.values()), **figures}
     n["applications_received"] = applications["new_received", "total"] or 0
     return n
 
@@ -239,7 +245,7 @@ def _row_sum(t: Tables, rng: random.Random) -> set[Expected]:
 
 def _column_sum(t: Tables, rng: random.Random) -> set[Expected]:
     row = rng.choice(L.application_rows(t.template))
-    # ≥ 1: a 总计 left blank beside printed applicant cells is outside what a reader can prove (see write_corpus)
+    # ≥ 1: a 总计 left blank beside printed applicant cells is outside what a reader can prove (see with_blanks)
     t.applications[row, "total"] += _nudge(rng, t.applications[row, "total"], floor=1)
     found = {Expected("column_sum", "applications", row, "total")}
     if row not in ("new_received", "carried_over", "carried_forward"):  # a result row, or their total
@@ -418,7 +424,7 @@ def disclosure_cells(t: Tables, p: _Printer) -> list[Cell]:
 def application_cells(t: Tables, p: _Printer) -> list[Cell]:
     """Table 三 as a grid: 3 label columns (nested groups) and 7 applicant columns."""
     head = {lab.key: lab for lab in L.APPLICATION_HEADERS}
-    cells = [Cell(0, 0, p.label(head["note"].zh, "header"), rowspan=3, colspan=3),
+    cells = [Cell(0, 0, p.label(head["note"].zh, "header"), rowspan=3, colspan=3),  # its variant only matches
              Cell(0, 3, p.label(head["applicant_situation"], "header"), colspan=7),
              Cell(1, 3, p.label(head["natural_person"], "header"), rowspan=2),
              Cell(1, 4, p.label(head["legal_person"], "header"), colspan=5),
@@ -452,7 +458,8 @@ def appeals_cells(t: Tables, p: _Printer) -> list[Cell]:
     cells += [Cell(1, 5, p.label(head["litigation_direct"], "header"), colspan=5),
               Cell(1, 10, p.label(head["litigation_after_review"], "header"), colspan=5)]
     cells += [Cell(2, 5 + j, p.label(o, "header")) for j, o in enumerate(outcomes * 2)]
-    cells += [Cell(3, j, p.value(t.appeals[key])) for j, key in enumerate(t.appeals)]
+    keys = [(pr, o) for pr in L.keys("proceeding") for o in L.keys("outcome")]
+    cells += [Cell(3, j, p.value(t.appeals[key])) for j, key in enumerate(keys)]
     return cells
 
 
@@ -611,7 +618,8 @@ def generate(seed: int, *, template: str | None = None, layout: str | None = Non
         found |= {Expected(CARRY_OVER, "applications", "carried_over", c) for c in APPLICANTS
                   if numbers.applications["carried_over", c] != (last.tables.applications["carried_forward", c] or 0)}
     printed = with_blanks(numbers, style.blank_zeros, rng)
-    if template == "2019" and style.money == "bare" and printed.disclosure["centralized_procurement", "amount"] is not None:
+    amount = ("centralized_procurement", "amount")
+    if template == "2019" and style.money == "bare" and printed.disclosure[amount] is not None:
         found.add(Expected("assumed_unit", "disclosure", "centralized_procurement", "amount"))
     text = render(printed, layout, publisher=publisher, year=year, style=style, seed=rng.randrange(2 ** 32))
     return Synthetic(text, printed, tuple(sorted(found, key=str)), layout, style, publisher, year, anomaly)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import labels as L
+from .cache import text_cache
 from .findings import Finding, finding
 from .layouts import Grid
 from .numbers import Kind, Parsed, clean, is_value, looks_numeric, parse
@@ -54,7 +55,7 @@ def vocabulary(table: str, template: str) -> tuple[tuple[str, L.Label, str], ...
     return tuple(sorted(((t, lab, role) for t, (lab, role) in vocab.items()), key=lambda x: -len(x[0])))
 
 
-@lru_cache(maxsize=8192)  # cells repeat across rows and reports: '0', the same labels
+@text_cache()  # cells repeat across rows and reports: '0', the same labels
 def match(cell: str, table: str, template: str) -> tuple[L.Label | None, str] | None:
     """The label a cell holds, or None. Captions match with label None."""
     norm = L.normalize(cell)
@@ -123,6 +124,13 @@ def _rejoin(seg: Segment, cell: str, table: str, template: str) -> Segment | Non
     return None
 
 
+@text_cache()
+def _owners(cell: str) -> tuple[str, ...]:
+    """The tables (in either template) that have the label a cell holds."""
+    return tuple(t for t in ("disclosure", "applications", "appeals")
+                 if any(match(cell, t, template) for template in L.TEMPLATES))
+
+
 def by_content(grid: Grid) -> dict[str, Grid]:
     """A section's rows split among the tables (二 disclosure, 三 applications, 四 appeals) whose labels they hold.
 
@@ -136,9 +144,7 @@ def by_content(grid: Grid) -> dict[str, Grid]:
     for row in grid.rows:
         votes: dict[str, int] = {}
         for cell in row:
-            owners = [t for t in ("disclosure", "applications", "appeals")
-                      if any(match(cell, t, template) for template in L.TEMPLATES)]
-            if len(owners) == 1:
+            if cell and len(owners := _owners(cell)) == 1:
                 votes[owners[0]] = votes.get(owners[0], 0) + 1
         best = sorted(votes.values(), reverse=True)
         if best and (len(best) == 1 or best[0] > best[1]):

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import gkdata
+from gkdata import labels, numbers, tables
 
 from conftest import ROOT, SEEDS
 
@@ -52,6 +53,19 @@ def test_lines_after_a_label_are_joined_in_linear_time():
     r = gkdata.read_report(text.encode())
     assert time.perf_counter() - start < 1.0  # was 7 s
     assert r.wide("applications").equals(gkdata.read_report(SEEDS["003"]).wide("applications"))
+
+
+def test_long_cells_are_not_kept_in_caches():
+    """Reader fix: the caches of cell matching and parsing kept every cell, so a batch held its long ones for good."""
+    lines = SEEDS["003"].read_text(encoding="utf-8").split("\n")
+    at = lines.index("\t规章")
+    caches = (tables.match, labels.normalize, numbers.parse, numbers.is_value, numbers.looks_numeric)
+
+    def read_with(cell: str) -> list[int]:
+        gkdata.read_report("\n".join(lines[: at + 1] + [cell] + lines[at + 1:]).encode())
+        return [f.cache_info().currsize for f in caches]
+
+    assert read_with("\t" + "政府信息公开" * 1000 + "A") == read_with("\t" + "政府信息公开" * 1000 + "B")
 
 
 def test_the_harness_reports_other_exceptions_and_hangs(monkeypatch):

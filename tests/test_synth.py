@@ -193,4 +193,5 @@ def test_write_corpus_and_cli(tmp_path):
             assert found(r) == expected
         else:
             assert {e for e in found(r) if CHECKS[e.check][0] == "error"} <= expected
-    assert synth.write_corpus(tmp_path / "again", 12, seed=4)[0].read_bytes() == (tmp_path / manifest[0]["file"]).read_bytes()
+    again = synth.write_corpus(tmp_path / "again", 12, seed=4)
+    assert again[0].read_bytes() == (tmp_path / manifest[0]["file"]).read_bytes()  # the same seed, the same corpus
