@@ -21,6 +21,7 @@ KEYWORDS = {
     "六": ("其他",),
 }
 TABLE_SECTIONS = {"二": "disclosure", "三": "applications", "四": "appeals"}
+_NUMERALS = frozenset("一二三四五六")  # a heading line begins with one, or with white space
 _ROW_LABEL_WORDS = ("本年新收", "上年结转", "本年度办理结果", "结转下年度")
 
 
@@ -54,7 +55,8 @@ def heading(line: str) -> tuple[str, str] | None:
 
 def split(lines: list[str]) -> list[Section]:
     """All sections in reading order."""
-    found = [(i, h) for i, line in enumerate(lines) if (h := heading(line))]
+    found = [(i, h) for i, line in enumerate(lines)
+             if ((c := line[:1]) in _NUMERALS or c.isspace()) and (h := heading(line))]  # cheap pre-test
     return [
         Section(numeral, title, i + 1, found[n + 1][0] if n + 1 < len(found) else len(lines))
         for n, (i, (numeral, title)) in enumerate(found)
