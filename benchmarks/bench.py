@@ -73,7 +73,7 @@ def per_report(repeat: int) -> str:
                 parse = statistics.median(best_of(lambda p=p: gkdata.read_report(p), repeat // 5) for p in paths)
                 base = statistics.median(best_of(decode_only(p), repeat // 5) for p in paths)
                 size = statistics.median(p.stat().st_size for p in paths) / 1024
-                rows.append([f"synth ×20", layout, template, f"{size:.0f}", f"{parse * 1000:.2f}",
+                rows.append(["synth ×20", layout, template, f"{size:.0f}", f"{parse * 1000:.2f}",
                              f"{base * 1000:.3f}", f"{parse / base:.1f}×"])
     parse_ms = [float(row[4]) for row in rows]
     ratios = [float(row[6].rstrip("×")) for row in rows]
