@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 
 from . import labels
-from .corpus import Corpus, read_reports
 from .errors import ReportError
 from .report import Report, ReportMeta, read_report
 
@@ -20,8 +19,9 @@ __version__ = "0.1.0"
 __all__ = ["Corpus", "Report", "ReportError", "ReportMeta", "build", "labels", "load", "read_report",
            "read_reports", "to_excel"]
 
-# name -> module, imported on first use, not with `import gkdata`: openpyxl for to_excel, pandera for build and load
-_LAZY = {"to_excel": "excel", "build": "batch", "load": "store"}
+# name -> module, imported on first use, not with `import gkdata`: pandas comes with the first
+# DataFrame, openpyxl with to_excel, pandera with build and load
+_LAZY = {"Corpus": "corpus", "read_reports": "corpus", "to_excel": "excel", "build": "batch", "load": "store"}
 
 
 def __getattr__(name: str):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import checks, frames
+from . import corpus_checks, frames
 from .errors import ReportError
 from .report import TABLES, Report, read_report
 
@@ -161,7 +161,7 @@ class Corpus:
 
 def _with_cross_report(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The findings table plus the cross-report checks (carry-over chain, year over year, outliers)."""
-    found = checks.check_corpus(tables)
+    found = corpus_checks.check_corpus(tables)
     if not found:
         return tables["findings"]
     cross = frames.frame("findings", [f[len(ID_COLUMNS):] for f in found], _ids([f[:len(ID_COLUMNS)] for f in found]))

@@ -15,15 +15,16 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import pandas as pd
-
-from . import checks, formats, frames, narrative, sections, tables
+from . import checks, formats, narrative, sections, tables
 from . import labels as L
 from .errors import ReportError
 from .findings import Finding, finding
 from .layouts import READERS, Grid, detect
+
+if TYPE_CHECKING:  # pandas is imported with the first frame, not with gkdata
+    import pandas as pd
 
 TABLES = ("disclosure", "applications", "appeals")
 _READ_TABLE = {"disclosure": tables.disclosure, "applications": tables.applications, "appeals": tables.appeals}
@@ -76,34 +77,41 @@ class Report:
     @cached_property
     def disclosure(self) -> pd.DataFrame:
         """Table 二, long: item, measure, value (Float64), unit."""
-        return frames.frame("disclosure", self.records["disclosure"])
+        return _frames().frame("disclosure", self.records["disclosure"])
 
     @cached_property
     def applications(self) -> pd.DataFrame:
         """Table 三, long: row, applicant, value (Int64)."""
-        return frames.frame("applications", self.records["applications"])
+        return _frames().frame("applications", self.records["applications"])
 
     @cached_property
     def appeals(self) -> pd.DataFrame:
         """Table 四, long: proceeding, outcome, value (Int64)."""
-        return frames.frame("appeals", self.records["appeals"])
+        return _frames().frame("appeals", self.records["appeals"])
 
     @cached_property
     def narrative(self) -> pd.DataFrame:
         """Figures stated in the prose: key, value, unit, sentence."""
-        return frames.frame("narrative", self.records["narrative"])
+        return _frames().frame("narrative", self.records["narrative"])
 
     @cached_property
     def findings(self) -> pd.DataFrame:
         """One row per finding: check, severity, table, row, column, expected, actual, message."""
-        return frames.frame("findings", self.finding_records)
+        return _frames().frame("findings", self.finding_records)
 
     def wide(self, table: str = "applications", lang: str = "key") -> pd.DataFrame:
         """A table as printed: rows × columns in template order.
 
         ``lang="zh"`` labels rows and columns in Chinese, as in the report.
         """
-        return frames.wide(getattr(self, table), table, lang, self.meta.template)
+        return _frames().wide(getattr(self, table), table, lang, self.meta.template)
+
+
+def _frames():
+    """:mod:`gkdata.frames`, imported on first use: reading a report needs no pandas."""
+    from . import frames
+
+    return frames
 
 
 def _source_name(source) -> str:

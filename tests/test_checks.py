@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 import gkdata
-from gkdata.checks import THRESHOLDS
+from gkdata.findings import THRESHOLDS
 from gkdata.cli import app
 
 from conftest import SEEDS
