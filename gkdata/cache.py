@@ -8,7 +8,7 @@ rarely repeats, and cached it would stay in memory long after its report.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache, wraps
+from functools import wraps
 from typing import TypeVar
 
 R = TypeVar("R")
@@ -16,25 +16,37 @@ LONGEST = 200  # characters; every label and number is shorter
 
 
 def text_cache(maxsize: int = 8192) -> Callable[[Callable[..., R]], Callable[..., R]]:
-    """Like ``functools.lru_cache``, for a function whose first argument is a text (or None).
+    """Memoise a function whose first argument is a text (or None), for calls by position.
+
+    A plain dict, emptied when it reaches ``maxsize`` (cells of one kind of
+    report refill it at once): a hit costs one lookup, which matters because
+    every cell of every report passes through several such functions.
 
     >>> @text_cache()
     ... def size(text):
     ...     return len(text)
-    >>> size("0"), size("x" * 1000), size.cache_info().currsize
+    >>> size("0"), size("x" * 1000), len(size.cache)
     (1, 1000, 1)
     """
     def decorate(fn: Callable[..., R]) -> Callable[..., R]:
-        cached = lru_cache(maxsize)(fn)
+        cache: dict[tuple, R] = {}
 
         @wraps(fn)
-        def call(text, *args, **kwargs) -> R:
-            if text is not None and len(text) > LONGEST:
-                return fn(text, *args, **kwargs)
-            return cached(text, *args, **kwargs)
+        def call(*args, **kwargs) -> R:
+            if kwargs:  # keyword calls are rare (tests, notebooks); the readers pass positions
+                return fn(*args, **kwargs)
+            try:
+                return cache[args]
+            except KeyError:
+                pass
+            value = fn(*args)
+            if args[0] is None or len(args[0]) <= LONGEST:
+                if len(cache) >= maxsize:
+                    cache.clear()
+                cache[args] = value
+            return value
 
-        call.cache_info = cached.cache_info  # type: ignore[attr-defined]
-        call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        call.cache = cache  # type: ignore[attr-defined]
         return call
 
     return decorate

@@ -47,6 +47,10 @@ class Parsed(NamedTuple):
     unit: str | None  # the unit written in the cell, if any
 
 
+BLANK = Parsed(None, "blank", None)
+
+
+@text_cache()
 def clean(text: str) -> str:
     """The cell text without padding, full-width forms or inner spaces."""
     t = unicodedata.normalize("NFKC", text)
@@ -63,10 +67,10 @@ def parse(text: str | None, kind: Kind = "count", default_money_unit: str = "万
     taken in ``default_money_unit``, from the column header).
     """
     if text is None:
-        return Parsed(None, "blank", None)
+        return BLANK
     t = clean(text)
     if t in BLANKS:
-        return Parsed(None, "blank", None)
+        return BLANK
     m = _NUMBER.match(t)
     if m is None:
         return Parsed(None, "invalid", None)

@@ -138,7 +138,9 @@ _PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日[至到]")
 _YEAR_END = re.compile(r"(?:19|20)\d{2}\s*年度?$")
 _ORGAN = re.compile(r"(人民政府办公室|人民政府|行政公署办公室|行政公署|政府办公室|行署办公室|行署|政府)$")
 _PREFIX = re.compile(r"^(?:-\s*)?(?:名\s*称|标\s*题)\s*[:：]")
-_PLACEHOLDER = re.compile(r"[（(]文字描述[）)]|(?<=[^\d\s%])[ \u3000\xa0]{2,}(?:余条|条|件|%|人次)")
+_DESCRIBE = re.compile(r"[（(]文字描述[）)]")
+# In text with U+3000 and NBSP made spaces; a match starts only where a run of spaces does (linear time).
+_GAP_BEFORE_UNIT = re.compile(r" (?<!  ) ++(?:余条|条|件|%|人次)")
 
 
 def _title(lines: list[str]) -> tuple[str | None, str | None, int | None]:
@@ -164,10 +166,10 @@ def read_text(text: str, source: str = "<text>", layout: str | None = None,
     plain text has its layout detected.
     """
     lines = text.split("\n")
-    layout = layout or detect(lines)
+    layout = layout or detect(text)
     reader = READERS.get(layout, READERS["tabbed"])
     found: dict[str, Grid] = {}
-    secs = sections.split(lines)
+    secs = sections.split(text)
     if not secs:
         raise ReportError(source, "no numbered sections (一、总体情况 … 六、其他需要报告的事项) were found; "
                                   "this does not look like a 政府信息公开工作年度报告")
@@ -207,9 +209,24 @@ def read_text(text: str, source: str = "<text>", layout: str | None = None,
                                     "its cells are NA, not 0", name))
         records[name] = recs
     records["narrative"] = narrative.extract(text)  # table cells never read as prose figures
-    placeholders = sorted(set(m.group(0) for m in _PLACEHOLDER.finditer(text)))
+    placeholders = _placeholders(text)
     return records, findings, {"layout": layout, "template": template, "placeholders": placeholders,
                                "lines": lines}
+
+
+def _placeholders(text: str) -> list[str]:
+    r"""The fill-in marks of an unfilled template: ``（文字描述）``, or a gap where a figure belongs (``共  件``).
+
+    >>> _placeholders("全年共受理\u3000\u3000件，办结率  %。（文字描述）")
+    ['  %', '\u3000\u3000件', '（文字描述）']
+    """
+    found = _DESCRIBE.findall(text) if "文字描述" in text else []
+    spaced = text.replace("\u3000", " ").replace("\xa0", " ")  # same length: positions carry over
+    for m in _GAP_BEFORE_UNIT.finditer(spaced):
+        before = spaced[m.start() - 1] if m.start() else ""
+        if before and not (before.isdecimal() or before.isspace() or before == "%"):  # a gap, not a spaced figure
+            found.append(text[m.start():m.end()])
+    return sorted(set(found))
 
 
 def _empty_records(name: str, template: str) -> list[tuple]:

@@ -21,7 +21,8 @@ KEYWORDS = {
     "六": ("其他",),
 }
 TABLE_SECTIONS = {"二": "disclosure", "三": "applications", "四": "appeals"}
-_NUMERALS = frozenset("一二三四五六")  # a heading line begins with one, or with white space
+# A line that may be a heading: a numeral after white space other than a TAB (TAB lines are table cells).
+_CANDIDATE = re.compile(r"\n[^\S\t\n]*[一二三四五六]")
 _ROW_LABEL_WORDS = ("本年新收", "上年结转", "本年度办理结果", "结转下年度")
 
 
@@ -53,11 +54,23 @@ def heading(line: str) -> tuple[str, str] | None:
     return numeral, title
 
 
-def split(lines: list[str]) -> list[Section]:
-    """All sections in reading order."""
-    found = [(i, h) for i, line in enumerate(lines)
-             if ((c := line[:1]) in _NUMERALS or c.isspace()) and (h := heading(line))]  # cheap pre-test
+def split(text: str) -> list[Section]:
+    """All sections in reading order; ``start`` and ``end`` index the lines of ``text.split("\\n")``.
+
+    >>> [(s.numeral, s.start, s.end) for s in split("标题\\n一、总体情况\\n概述\\n二、主动公开政府信息情况\\n\\t规章")]
+    [('一', 2, 3), ('二', 4, 5)]
+    """
+    found: list[tuple[int, tuple[str, str]]] = []
+    line, pos = 0, 0
+    for m in _CANDIDATE.finditer("\n" + text):  # the leading newline lets the first line match too
+        start = m.start()  # where the line begins in ``text``
+        line += text.count("\n", pos, start)
+        pos = start
+        end = text.find("\n", start)
+        if h := heading(text[start:end] if end >= 0 else text[start:]):
+            found.append((line, h))
+    n_lines = line + text.count("\n", pos) + 1
     return [
-        Section(numeral, title, i + 1, found[n + 1][0] if n + 1 < len(found) else len(lines))
+        Section(numeral, title, i + 1, found[n + 1][0] if n + 1 < len(found) else n_lines)
         for n, (i, (numeral, title)) in enumerate(found)
     ]

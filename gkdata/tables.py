@@ -16,14 +16,14 @@ from . import labels as L
 from .cache import text_cache
 from .findings import Finding, finding
 from .layouts import Grid
-from .numbers import Kind, Parsed, clean, is_value, looks_numeric, parse
+from .numbers import BLANK, Kind, Parsed, clean, is_value, looks_numeric, parse
 
 # A label may carry a note after it: 规章(设区的市…), 本年增/减(指…), 1.申请人…、行政机关…
 _NOTE_START = tuple("(:,、;")
 _HEADER_UNIT = re.compile(r"\((?:单位:)?(万元|元)\)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     label: L.Label | None  # None: a table caption (第二十条第(N)项) or a row the template lacks
     role: str  # row | header | unknown
@@ -81,6 +81,13 @@ def _bare_rows(table: str, template: str) -> tuple[tuple[str, L.Label], ...]:
     return tuple(sorted(rows.items(), key=lambda x: -len(x[0])))
 
 
+@text_cache()
+def _kind(cell: str, table: str, template: str) -> tuple[L.Label | None, str] | bool:
+    """A cell's ``(label, role)``; else True for a value (readable or not), False for other text."""
+    m = match(cell, table, template)
+    return m if m is not None else looks_numeric(cell)
+
+
 def segments(grid: Grid, table: str, template: str) -> list[Segment]:
     """Cut a table's cells into label + values segments.
 
@@ -90,14 +97,16 @@ def segments(grid: Grid, table: str, template: str) -> list[Segment]:
     """
     out: list[Segment] = []
     for row in grid.rows:
-        matches = [match(cell, table, template) for cell in row]
-        last = max((i for i, m in enumerate(matches) if m), default=-1)
-        for i, (cell, m) in enumerate(zip(row, matches)):
-            if m is not None:
-                out.append(Segment(m[0], m[1], cell))
+        kinds = [_kind(cell, table, template) for cell in row]
+        last = len(kinds) - 1  # the row's last label
+        while last >= 0 and kinds[last].__class__ is bool:
+            last -= 1
+        for i, (cell, kind) in enumerate(zip(row, kinds)):
+            if kind.__class__ is tuple:
+                out.append(Segment(kind[0], kind[1], cell))
             elif i <= last:
                 continue  # merged-cell continuations and debris before a row's label
-            elif looks_numeric(cell):
+            elif kind:
                 if out:
                     out[-1].values.append((cell, last >= 0))
             elif out and not out[-1].values and (joined := _rejoin(out[-1], cell, table, template)):
@@ -154,16 +163,24 @@ def by_content(grid: Grid) -> dict[str, Grid]:
     return {name: Grid(rows, grid.keeps_blanks) for name, rows in parts.items()}
 
 
+@text_cache()
+def _template_marked(cell: str) -> str | None:
+    """The template one of whose marker labels a cell starts with, if any."""
+    norm = L.normalize(cell)
+    return next((t for t, ms in _MARKERS.items() if norm.startswith(ms)), None)
+
+
+_MARKERS = {t: tuple(L.normalize(m) for m in ms) for t, ms in L.TEMPLATE_MARKERS.items()}
+
+
 def detect_template(grids: list[Grid]) -> tuple[str | None, list[Finding]]:
     """The template whose marker labels occur (report-format.md §1)."""
-    hits = {t: 0 for t in L.TEMPLATE_MARKERS}
-    markers = {t: tuple(L.normalize(m) for m in ms) for t, ms in L.TEMPLATE_MARKERS.items()}
+    hits = dict.fromkeys(L.TEMPLATE_MARKERS, 0)
     for grid in grids:
         for row in grid.rows:
             for cell in row:
-                norm = L.normalize(cell)
-                for t, ms in markers.items():
-                    hits[t] += norm.startswith(ms)
+                if t := _template_marked(cell):
+                    hits[t] += 1
     if not any(hits.values()):
         return None, []
     template = "2021" if hits["2021"] > hits["2019"] else "2019"
@@ -198,7 +215,6 @@ def place(values: list[str], kinds: list[Kind], keeps_blanks: bool, *, table: st
     """
     n = len(columns)
     cells = _trim(values, n, keeps_blanks)
-    blank = Parsed(None, "blank", None)
     if len(cells) == n:
         parsed = [parse(c, k, default_money_unit) for c, k in zip(cells, kinds)]
         found = [
@@ -208,8 +224,8 @@ def place(values: list[str], kinds: list[Kind], keeps_blanks: bool, *, table: st
         ]
         return parsed, found
     if not cells:
-        return [blank] * n, []
-    out = [blank] * n
+        return [BLANK] * n, []
+    out = [BLANK] * n
     placed = ""
     nums = [parse(c, "count") for c in cells]
     if total_last and 2 <= len(cells) <= n and all(p.status == "ok" for p in nums):
@@ -232,25 +248,30 @@ def _header_unit(segs: list[Segment], measure_key: str) -> str | None:
     return None
 
 
+def _numbers(seg: Segment) -> str:
+    """The segment's cells that read as numbers or blanks, for a finding; empty if none."""
+    return " ".join(v for v, _ in seg.values if clean(v) and is_value(v))
+
+
 def _rows_by_key(segs: list[Segment], table: str) -> tuple[dict[str, Segment], list[Finding]]:
     found: list[Finding] = []
     by_key: dict[str, Segment] = {}
     for seg in segs:
-        numbers = [v for v, _ in seg.values if clean(v) and is_value(v)]
         if seg.role == "row" and not seg.label.group:
-            if seg.label.key in by_key:
-                if numbers:
-                    found.append(finding("unplaced_value", f"{L.zh(seg.label.key)} appears twice; the second "
-                                         f"row's cells ({' '.join(numbers)}) are not used", table, seg.label.key))
-                continue
-            by_key[seg.label.key] = seg
-        elif numbers and seg.role == "unknown" and table != "appeals":
+            if seg.label.key not in by_key:
+                by_key[seg.label.key] = seg
+            elif numbers := _numbers(seg):
+                found.append(finding("unplaced_value", f"{L.zh(seg.label.key)} appears twice; the second "
+                                     f"row's cells ({numbers}) are not used", table, seg.label.key))
+        elif table == "appeals" or not (numbers := _numbers(seg)):
+            continue
+        elif seg.role == "unknown":
             found.append(finding("unplaced_value", f"{seg.text!r} is not a row of the template; its numbers "
-                                 f"({' '.join(numbers)}) are not used", table))
-        elif numbers and table != "appeals":
+                                 f"({numbers}) are not used", table))
+        else:
             where = seg.text if seg.label is None else seg.label.display()
             found.append(finding("unplaced_value", f"numbers after {where!r} stand where no data cell is: "
-                                 f"{' '.join(numbers)}", table))
+                                 f"{numbers}", table))
     return by_key, found
 
 
@@ -268,7 +289,7 @@ def disclosure(grid: Grid, template: str) -> tuple[list[tuple], list[Finding]]:
         seg = by_key.get(item)
         if seg is None:
             found.append(finding("missing_row", f"row {L.zh(item)} not found in table 二", "disclosure", item))
-            values = [Parsed(None, "blank", None)] * len(measures)
+            values = [BLANK] * len(measures)
         else:
             values, more = place([v for v, _ in seg.values], [lab.kind for lab in labs], grid.keeps_blanks,
                                  table="disclosure", row=item, columns=list(measures),
@@ -294,7 +315,7 @@ def applications(grid: Grid, template: str) -> tuple[list[tuple], list[Finding]]
         seg = by_key.get(row)
         if seg is None:
             found.append(finding("missing_row", f"row {L.zh(row)} not found in table 三", "applications", row))
-            values = [Parsed(None, "blank", None)] * len(columns)
+            values = [BLANK] * len(columns)
         else:
             values, more = place([v for v, _ in seg.values], ["count"] * len(columns), grid.keeps_blanks,
                                  table="applications", row=row, columns=columns, names=names,

@@ -69,7 +69,7 @@ def test_crlf_line_endings():
 @pytest.mark.parametrize("seed, layout", [("000", "tabbed"), ("001", "blank-line"), ("002", "tabbed"),
                                           ("003", "tabbed"), ("004", "pipe")])
 def test_layout_is_detected(seed, layout):
-    assert detect(SEEDS[seed].read_text(encoding="utf-8").split("\n")) == layout
+    assert detect(SEEDS[seed].read_text(encoding="utf-8")) == layout
 
 
 def test_a_corrupted_cell_is_na_with_a_finding():

@@ -18,18 +18,18 @@ READERS = {
     "blank-line": blank_line.read,
 }
 
-_PIPE_LINE = re.compile(r"\|\s*$")
+_PIPE_LINE = re.compile(r"\|[^\S\n]*$", re.MULTILINE)  # a line ending in a pipe (and white space)
 MIN_CELL_LINES = 20  # a table 三 alone has over 160 cells
 
 
-def detect(lines: list[str]) -> str:
+def detect(text: str) -> str:
     """Name of the layout the tables of a text were written in.
 
-    >>> detect(["\\t规章", "\\t7"] * 20)
+    >>> detect("\\t规章\\n\\t7\\n" * 20)
     'tabbed'
     """
-    tabbed_n = sum(1 for line in lines if line.startswith("\t"))
-    pipe_n = sum(1 for line in lines if _PIPE_LINE.search(line))
+    tabbed_n = text.startswith("\t") + text.count("\n\t")  # lines that begin with a TAB
+    pipe_n = len(_PIPE_LINE.findall(text))
     if max(tabbed_n, pipe_n) < MIN_CELL_LINES:
         return "blank-line"
     return "tabbed" if tabbed_n >= pipe_n else "pipe"
