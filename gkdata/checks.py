@@ -16,54 +16,55 @@ from .narrative import PARTS
 if TYPE_CHECKING:
     from .report import Report
 
-APPLICANT_COLUMNS = L.keys("applicant")[:-1]  # the six applicant columns, without 总计
+APPLICANTS = L.keys("applicant")  # the six applicant columns, then 总计
+_NOT_RESULTS = ("new_received", "carried_over", "results_total", "carried_forward")
 
 
 def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def _applications(report: Report) -> dict[tuple[str, str], int | None]:
-    cells = {(r, c): v for r, c, v in report.records["applications"]}
+def _applications(report: Report) -> dict[str, list[int | None]]:
+    """Table 三 as row -> values in :data:`APPLICANTS` order (its records are row by row in that order)."""
+    recs, width = report.records["applications"], len(APPLICANTS)
+    rows = {recs[i][0]: [v for _, _, v in recs[i:i + width]] for i in range(0, len(recs), width)}
     unsure = {f.row for f in report.finding_records if f.table == "applications" and f.row}
-    for row in {r for r, _ in cells}:
-        if row not in unsure and all(cells[row, c] is None for c in L.keys("applicant")):
-            for c in L.keys("applicant"):
-                cells[row, c] = 0  # an all-blank row: nothing was entered, counted as 0
-    return cells
+    for row, values in rows.items():
+        if row not in unsure and all(v is None for v in values):
+            rows[row] = [0] * width  # an all-blank row: nothing was entered, counted as 0
+    return rows
 
 
 def _sum(values: list[int | None]) -> int | None:
-    return None if any(v is None for v in values) else sum(values)
+    return None if None in values else sum(values)
 
 
-def balance(report: Report, cells) -> list[Finding]:
+def balance(report: Report, rows) -> list[Finding]:
     out = []
-    for c in L.keys("applicant"):
-        a = _sum([cells.get(("new_received", c)), cells.get(("carried_over", c))])
-        b = _sum([cells.get(("results_total", c)), cells.get(("carried_forward", c))])
+    for j, c in enumerate(APPLICANTS):
+        a = _sum([rows["new_received"][j], rows["carried_over"][j]])
+        b = _sum([rows["results_total"][j], rows["carried_forward"][j]])
         if a is not None and b is not None and a != b:
             out.append(finding("balance", f"{L.zh(c)}: 本年新收 + 上年结转 = {a}, but 办理结果总计 + 结转下年度 = {b}",
                                "applications", "results_total", c, a, b))
     return out
 
 
-def row_sum(report: Report, cells) -> list[Finding]:
-    parts = [r for r in L.application_rows(report.meta.template or "2019")
-             if r not in ("new_received", "carried_over", "results_total", "carried_forward")]
+def row_sum(report: Report, rows) -> list[Finding]:
+    parts = [values for r, values in rows.items() if r not in _NOT_RESULTS]
     out = []
-    for c in L.keys("applicant"):
-        total, s = cells.get(("results_total", c)), _sum([cells.get((r, c)) for r in parts])
+    for j, c in enumerate(APPLICANTS):
+        total, s = rows["results_total"][j], _sum([values[j] for values in parts])
         if total is not None and s is not None and total != s:
             out.append(finding("row_sum", f"{L.zh(c)}: 办理结果总计 is {total}, but the {len(parts)} result rows above it "
                                f"add up to {s}", "applications", "results_total", c, s, total))
     return out
 
 
-def column_sum(report: Report, cells) -> list[Finding]:
+def column_sum(report: Report, rows) -> list[Finding]:
     out = []
-    for r in L.application_rows(report.meta.template or "2019"):
-        total, s = cells.get((r, "total")), _sum([cells.get((r, c)) for c in APPLICANT_COLUMNS])
+    for r, values in rows.items():
+        total, s = values[-1], _sum(values[:-1])
         if total is not None and s is not None and total != s:
             out.append(finding("column_sum", f"{L.zh(r)}: 总计 is {total}, but the applicant columns add up to {s}",
                                "applications", r, "total", s, total))
@@ -95,7 +96,7 @@ def disclosure_sanity(report: Report) -> list[Finding]:
     return out
 
 
-def narrative_mismatch(report: Report, cells) -> list[Finding]:
+def narrative_mismatch(report: Report, rows) -> list[Finding]:
     said = {k: v for k, v, _, _ in report.records["narrative"]}
     out = []
     for total, parts in PARTS.items():
@@ -105,7 +106,7 @@ def narrative_mismatch(report: Report, cells) -> list[Finding]:
                 out.append(finding("narrative_mismatch", f"the prose gives {total} = {said[total]}, but its parts "
                                    f"({', '.join(str(said[p]) for p in parts)}) add up to {s}",
                                    "narrative", total, None, s, said[total]))
-    received, table = said.get("applications_received"), cells.get(("new_received", "total"))
+    received, table = said.get("applications_received"), rows["new_received"][-1]
     if received is not None and table is not None and received != table:
         out.append(finding("narrative_mismatch", f"the prose says {received} applications were received, "
                            f"table 三 says {table}", "narrative", "applications_received", "total", table, received))
@@ -116,6 +117,6 @@ def check_report(report: Report) -> list[Finding]:
     """All within-report checks. An unfilled template has no data to check."""
     if report.meta.is_template:
         return []
-    cells = _applications(report)
-    return (balance(report, cells) + row_sum(report, cells) + column_sum(report, cells)
-            + appeals_sum(report) + disclosure_sanity(report) + narrative_mismatch(report, cells))
+    rows = _applications(report)
+    return (balance(report, rows) + row_sum(report, rows) + column_sum(report, rows)
+            + appeals_sum(report) + disclosure_sanity(report) + narrative_mismatch(report, rows))

@@ -11,12 +11,13 @@ import re
 from .numbers import MAX_DIGITS
 
 _INFO = r"(?:政府)?信息"
-# key -> (pattern with one number group, unit). First match in the prose wins.
+# key -> (pattern with one number group, unit). First match in the prose wins. A pattern that
+# begins with literal text is searched for fast, so lookbehinds come after that text.
 PATTERNS: dict[str, tuple[str, str]] = {
-    "proactive_total": (rf"(?<![转为])主动公开{_INFO}(?:共|累计)?(\d+)条", "条"),
+    "proactive_total": (rf"主动公开(?<![转为]主动公开){_INFO}(?:共|累计)?(\d+)条", "条"),
     "proactive_website": (rf"政府网站公开{_INFO}(\d+)条", "条"),
     "proactive_new_media": (rf"政务新媒体公开{_INFO}(\d+)条", "条"),
-    "proactive_reading_points": (rf"(?:公开)?查阅点公开{_INFO}(\d+)条", "条"),
+    "proactive_reading_points": (rf"查阅点公开{_INFO}(\d+)条", "条"),
     "proactive_other": (rf"其他方式公开{_INFO}(\d+)条", "条"),
     "consultations_total": (r"(?:接受|受理|接待)(?:政府信息公开|依申请公开)?咨询(?:共)?(\d+)人次", "人次"),
     "consultations_onsite": (r"现场咨询(\d+)人次", "人次"),

@@ -218,9 +218,9 @@ def place(values: list[str], kinds: list[Kind], keeps_blanks: bool, *, table: st
     if len(cells) == n:
         parsed = [parse(c, k, default_money_unit) for c, k in zip(cells, kinds)]
         found = [
-            finding("invalid_value", f"{where} / {name}: {c!r} is not a number this column can hold",
-                    table, row, col)
-            for c, p, col, name in zip(cells, parsed, columns, names) if p.status == "invalid"
+            finding("invalid_value", f"{where} / {names[i]}: {cells[i]!r} is not a number this column can hold",
+                    table, row, columns[i])
+            for i, p in enumerate(parsed) if p.status == "invalid"
         ]
         return parsed, found
     if not cells:
