@@ -1,10 +1,10 @@
 """Build: every report under RAW -> checked tables in OUT, cached and in parallel.
 
 A file is read once in this process and hashed; a parse result already in the
-cache (``OUT/.cache/v<PARSER_VERSION>/<sha256><suffix>.pickle``) is reused,
+cache (``OUT/.cache/v<PARSER_VERSION>.sqlite``, keyed by sha256 and suffix) is reused,
 the rest are parsed here (``jobs=1``), in worker processes, or on a dask
-cluster. The results are assembled in path order by
-:meth:`Corpus.from_outcomes`, so every executor writes the same bytes. All of
+cluster. The results are appended in path order by
+:meth:`Corpus.assemble`, so every executor writes the same bytes. All of
 OUT, cache included, is written beside it and swapped in at the end
 (:func:`gkdata.store.replacing`): an interrupted build leaves OUT as it was.
 """
@@ -15,19 +15,19 @@ import hashlib
 import json
 import os
 import pickle
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from itertools import islice
 from pathlib import Path
-from typing import NamedTuple
 
 from . import store
-from .corpus import STATUSES, SUFFIXES, Corpus, Outcome, find_inputs, read_one
-from .findings import SEVERITIES, Finding
-from .report import Report, ReportMeta
+from .corpus import STATUSES, SUFFIXES, Corpus, Result, compact, find_inputs, read_one
+from .findings import SEVERITIES
 
 # Output-only modules: changing them cannot change a parse result.
 _NOT_READING = {"batch.py", "cli.py", "excel.py", "plots.py", "store.py", "synth.py", "views.py"}
@@ -46,38 +46,21 @@ def _source_version() -> str:
 
 PARSER_VERSION = _source_version()
 EXECUTORS = ("processes", "dask")
+BATCH = 16  # files per task sent to a worker
 
 
-class Parsed(NamedTuple):
-    """One file's parse result as plain records (no DataFrames): what a worker
-    returns and what the cache keeps, keyed by content."""
-
-    sha256: str | None
-    size: int
-    seconds: float
-    meta: ReportMeta | None
-    records: dict[str, list[tuple]] | None
-    findings: list[Finding] | None
-    error: str | None
-
-
-def parse(source: bytes | str | os.PathLike, name: str) -> Parsed:
+def parse(source: bytes | str | os.PathLike, name: str) -> Result:
     """Parse one file's bytes (or path) in whatever process runs it.
 
     >>> parse(b"", "empty.txt").error
     'the file is empty'
     """
-    o = read_one(source, name)
-    r = o.report
-    if r is None:
-        return Parsed(o.sha256, o.size, o.seconds, None, None, None, o.error)
-    return Parsed(o.sha256, o.size, o.seconds, r.meta, r.records, r.finding_records, None)
+    return compact(read_one(source, name))
 
 
-def _outcome(p: Parsed, name: str) -> Outcome:
-    # a cached result may come from a file of the same content under another name
-    report = None if p.meta is None else Report(replace(p.meta, source=name), p.records, p.findings)
-    return Outcome(name, p.size, p.seconds, report, p.error, p.sha256)
+def parse_many(tasks: list[tuple[bytes, str]]) -> list[Result]:
+    """:func:`parse` for several files: one round trip to a worker for a batch of small files."""
+    return [parse(data, name) for data, name in tasks]
 
 
 @dataclass(frozen=True)
@@ -130,17 +113,22 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
     if not files:
         raise FileNotFoundError(f"{raw}: no input files ({', '.join(SUFFIXES)}) in it")
     names = [f.relative_to(raw).as_posix() for f in files]  # outputs do not depend on where RAW is
-    cache = Path(".cache", f"v{PARSER_VERSION}")  # under OUT
-    parsed: dict[int, Parsed] = {}
+    cache = Path(".cache", f"v{PARSER_VERSION}.sqlite")  # under OUT
+    pending: dict[int, Result] = {}  # results not yet appended to the corpus, which takes them in path order
+    seconds = [0.0] * len(files)
     cached: set[int] = set()
 
-    def done(i: int, p: Parsed) -> None:
-        parsed[i] = p
-        if progress:
-            progress(len(parsed), len(files))
+    finished = 0
 
-    with store.replacing(out) as new:
-        (new / cache).mkdir(parents=True)
+    def done(i: int, res: Result) -> None:
+        nonlocal finished
+        pending[i] = res
+        seconds[i] = res.seconds
+        finished += 1
+        if progress:
+            progress(finished, len(files))
+
+    with store.replacing(out) as new, _Cache(out / cache, new / cache) as results:
 
         def misses() -> Iterator[tuple[int, bytes, str]]:
             """The files to parse; cache hits are taken on the way (and carried into the new cache)."""
@@ -150,40 +138,91 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
                 except OSError:
                     done(i, parse(file, name))  # a failed row naming why it cannot be read
                     continue
-                key = _key(hashlib.sha256(data).hexdigest(), name)
-                hit = _cached(out / cache / key)
+                hit = results.get(_key(hashlib.sha256(data).hexdigest(), name))
                 if hit is None:
                     yield i, data, name
                     continue
-                (new / cache / key).write_bytes(hit[0])
                 cached.add(i)
-                done(i, hit[1])
+                done(i, _renamed(hit, name))
 
-        with _executor(executor, jobs, scheduler) as (pool, window):
-            for i, p in _run(pool, window, misses()):
-                if p.sha256 is not None:
-                    (new / cache / _key(p.sha256, names[i])).write_bytes(pickle.dumps(p))
-                done(i, p)
-        corpus = Corpus.from_outcomes([_outcome(parsed[i], names[i]) for i in range(len(files))])
+        def in_order() -> Iterator[Result]:
+            following = 0
+            with _executor(executor, jobs, scheduler) as (pool, window):
+                for i, res in _run(pool, window, misses()):
+                    if res.sha256 is not None:
+                        results.put(_key(res.sha256, names[i]), res)
+                    done(i, res)
+                    while following in pending:
+                        yield pending.pop(following)
+                        following += 1
+            yield from (pending.pop(i) for i in range(following, len(files)))
+
+        corpus = Corpus.assemble(in_order())
         store.write(corpus, new)
-        seconds = time.perf_counter() - start
-        _write_manifest(new / store.MANIFEST, raw, corpus, names, parsed, cached, seconds)
-    return Built(corpus, out, len(cached), seconds)
+        took = time.perf_counter() - start
+        _write_manifest(new / store.MANIFEST, raw, corpus, names, seconds, cached, took)
+    return Built(corpus, out, len(cached), took)
+
+
+def _renamed(res: Result, name: str) -> Result:
+    """A cached result under this build's file name (the same content may have come from another file)."""
+    return res._replace(path=name, meta=res.meta and replace(res.meta, source=name))
 
 
 def _key(sha256: str, name: str) -> str:
     # the suffix is part of the key: a format may be told by the file name as well as by its bytes
-    return f"{sha256}{Path(name).suffix.lower()}.pickle"
+    return f"{sha256}{Path(name).suffix.lower()}"
 
 
-def _cached(path: Path) -> tuple[bytes, Parsed] | None:
-    """A cache entry's bytes and result, or None if there is none that can be used."""
-    try:
-        blob = path.read_bytes()
-        p = pickle.loads(blob)
-    except Exception:  # none, damaged, or pickled by code that has moved since: parse the file again
-        return None
-    return (blob, p) if isinstance(p, Parsed) else None
+class _Cache:
+    """Parse results by key, in one SQLite file per parser version (not a file per report:
+    creating 100,000 small files costs more than parsing them).
+
+    Reads the previous build's file, writes a new one that holds the entries this build used.
+    """
+
+    def __init__(self, old: Path, new: Path):
+        self.old = self._open(old)
+        new.parent.mkdir(parents=True, exist_ok=True)
+        # Each insert stands alone (no transaction to hold in memory) and unsynced: the file is in the
+        # staging folder, which becomes OUT only when the whole build has succeeded.
+        self.new = sqlite3.connect(new, isolation_level=None)
+        self.new.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+                               "CREATE TABLE results (key TEXT PRIMARY KEY, result BLOB NOT NULL)")
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection | None:
+        if not path.is_file():
+            return None
+        try:
+            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            db.execute("SELECT key, result FROM results LIMIT 1")
+        except sqlite3.DatabaseError:  # damaged, or not ours: parse everything again
+            return None
+        return db
+
+    def get(self, key: str) -> Result | None:
+        """The cached result, carried into the new cache; None if there is none that can be used."""
+        try:
+            row = self.old.execute("SELECT result FROM results WHERE key = ?", (key,)).fetchone() if self.old else None
+            res = pickle.loads(row[0]) if row else None
+        except Exception:  # damaged, or pickled by code that has moved since: parse the file again
+            return None
+        if not isinstance(res, Result):
+            return None
+        self.new.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (key, row[0]))
+        return res
+
+    def put(self, key: str, res: Result) -> None:
+        self.new.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (key, pickle.dumps(res)))
+
+    def __enter__(self) -> _Cache:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.new.close()
+        if self.old:
+            self.old.close()
 
 
 @contextmanager
@@ -205,25 +244,27 @@ def _executor(kind: str, jobs: int, scheduler: str | None) -> Iterator[tuple[Exe
 
 
 def _run(pool: Executor | None, window: int, tasks: Iterable[tuple[int, bytes, str]]
-         ) -> Iterator[tuple[int, Parsed]]:
+         ) -> Iterator[tuple[int, Result]]:
     """Parse ``(i, data, name)`` tasks, yielding ``(i, result)`` as they finish.
 
-    At most ``window`` files are in flight, so memory stays bounded however many
-    files there are, and an interrupted build waits for few.
+    Workers get :data:`BATCH` files per task (a task's round trip costs more
+    than parsing one file). At most ``window`` tasks are in flight, so memory
+    stays bounded however many files there are, and an interrupted build waits for few.
     """
     if pool is None:
         for i, data, name in tasks:
             yield i, parse(data, name)
         return
-    running: dict[Future, int] = {}
-    for i, data, name in tasks:
-        running[pool.submit(parse, data, name)] = i
+    tasks = iter(tasks)
+    running: dict[Future, list[int]] = {}
+    while batch := list(islice(tasks, BATCH)):
+        running[pool.submit(parse_many, [(data, name) for _, data, name in batch])] = [i for i, _, _ in batch]
         if len(running) >= window:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for f in finished:
-                yield running.pop(f), f.result()
+                yield from zip(running.pop(f), f.result())
     for f in as_completed(running):
-        yield running[f], f.result()
+        yield from zip(running[f], f.result())
 
 
 def _check_folders(raw: Path, out: Path) -> None:
@@ -235,7 +276,7 @@ def _check_folders(raw: Path, out: Path) -> None:
                          "(a build replaces its output folder as a whole)")
 
 
-def _write_manifest(path: Path, raw: Path, corpus: Corpus, names: list[str], parsed: dict[int, Parsed],
+def _write_manifest(path: Path, raw: Path, corpus: Corpus, names: list[str], parse_seconds: list[float],
                     cached: set[int], seconds: float) -> None:
     """What a build did and when: the only place with times, so the tables stay byte-identical."""
     from . import __version__  # the package imports this module first
@@ -252,7 +293,7 @@ def _write_manifest(path: Path, raw: Path, corpus: Corpus, names: list[str], par
         "status": {s: int((r["status"] == s).sum()) for s in STATUSES},
         "findings": {s: int((f["severity"] == s).sum()) for s in SEVERITIES},
         "rows": {t: len(df) for t, df in corpus.tables.items()},
-        "parse": [{"path": name, "seconds": round(parsed[i].seconds, 6), "from_cache": i in cached}
+        "parse": [{"path": name, "seconds": round(parse_seconds[i], 6), "from_cache": i in cached}
                   for i, name in enumerate(names)],
     }
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -11,14 +11,18 @@ import hashlib
 import os
 import time
 from collections.abc import Iterable
+from array import array
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
+from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from . import corpus_checks, frames
 from .errors import ReportError
-from .report import TABLES, Report, read_report
+from .report import TABLES, Report, ReportMeta, read_report
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")  # the inputs read_report understands
 PER_REPORT = (*TABLES, "narrative", "findings")
@@ -52,6 +56,30 @@ class Outcome:
     report: Report | None = None
     error: str | None = None
     sha256: str | None = None  # of the bytes read; None when the file could not be read
+
+
+class Result(NamedTuple):
+    """One file's outcome in compact form: what a worker sends back, the build cache keeps,
+    and a corpus appends (tables packed by :func:`gkdata.frames.pack`, no Report object)."""
+
+    path: str
+    size: int
+    seconds: float
+    sha256: str | None
+    error: str | None
+    meta: ReportMeta | None
+    tables: dict[str, tuple] | None  # PER_REPORT table -> packed columns
+    counts: tuple[int, int] = (0, 0)  # findings that are errors, warnings
+
+
+def compact(o: Outcome) -> Result:
+    """The :class:`Result` of an outcome."""
+    r = o.report
+    if r is None:
+        return Result(o.path, o.size, o.seconds, o.sha256, o.error, None, None)
+    sev = [f.severity for f in r.finding_records]
+    tables = {t: frames.pack(t, r.records[t] if t != "findings" else r.finding_records) for t in PER_REPORT}
+    return Result(o.path, o.size, o.seconds, o.sha256, o.error, r.meta, tables, (sev.count("error"), sev.count("warning")))
 
 
 def report_id(sha256: str) -> str:
@@ -125,36 +153,41 @@ class Corpus:
                 f"{int((r['status'] == 'failed').sum())} failed>")
 
     @classmethod
-    def from_outcomes(cls, outcomes: list[Outcome]) -> Corpus:
-        """Assemble the long tables from per-file outcomes (records, not per-report frames)."""
+    def assemble(cls, results: Iterable[Result]) -> Corpus:
+        """Append per-file results, in order, into the long tables; then add the cross-report findings.
+
+        Results are consumed one at a time and their packed columns appended, so
+        a large build holds compact columns, never a frame or a record per report.
+        """
         rows, seen = [], set()
-        records: dict[str, list[tuple]] = {t: [] for t in PER_REPORT}
-        ids: dict[str, list[tuple]] = {t: [] for t in PER_REPORT}
-        for o in outcomes:
-            r = o.report
-            row = dict(path=o.path, size=o.size, sha256=o.sha256, error=o.error,
-                       status="failed" if r is None else "ok")
-            if r is not None:
-                m = r.meta
+        ids: list[tuple[str, str | None, int | None]] = []  # (report_id, region, year) per kept report
+        columns = {t: frames.Columns(t) for t in PER_REPORT}
+        owner = {t: array("i") for t in PER_REPORT}  # row -> index into ids
+        for res in results:
+            m = res.meta
+            row = dict(path=res.path, size=res.size, sha256=res.sha256, error=res.error,
+                       status="failed" if m is None else "ok")
+            if m is not None:
                 rid = report_id(m.sha256)
-                sev = [f.severity for f in r.finding_records]
                 row.update(report_id=rid, region=m.region, year=m.year, template=m.template,
                            layout=m.layout, title=m.title, publisher=m.publisher, encoding=m.encoding,
-                           is_template=m.is_template, errors=sev.count("error"), warnings=sev.count("warning"))
+                           is_template=m.is_template, errors=res.counts[0], warnings=res.counts[1])
                 if rid in seen:
                     row.update(status="duplicate", error="same content as an earlier file")
                 else:
                     seen.add(rid)
-                    key = (rid, m.region, m.year)
                     for t in PER_REPORT:
-                        recs = r.records[t] if t != "findings" else r.finding_records
-                        records[t] += [tuple(x) for x in recs]
-                        ids[t] += [key] * len(recs)
+                        before = columns[t].rows
+                        columns[t].append(res.tables[t])
+                        owner[t].extend(repeat(len(ids), columns[t].rows - before))
+                    ids.append((rid, m.region, m.year))
             rows.append(row)
         reports = pd.DataFrame(rows, columns=list(REPORTS_COLUMNS)).astype(REPORTS_COLUMNS)
         tables = {"reports": reports}
+        per_report = _id_arrays(ids)
         for t in PER_REPORT:
-            tables[t] = frames.frame(t, records[t], _ids(ids[t]))
+            take = np.frombuffer(owner[t], np.int32)
+            tables[t] = pd.DataFrame({**{c: a.take(take) for c, a in per_report.items()}, **columns[t].arrays()})
         tables["findings"] = _with_cross_report(tables)
         return cls(tables)
 
@@ -164,12 +197,14 @@ def _with_cross_report(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     found = corpus_checks.check_corpus(tables)
     if not found:
         return tables["findings"]
-    cross = frames.frame("findings", [f[len(ID_COLUMNS):] for f in found], _ids([f[:len(ID_COLUMNS)] for f in found]))
+    n = len(ID_COLUMNS)
+    ids = _id_arrays([f[:n] for f in found])
+    cross = frames.frame("findings", [f[n:] for f in found], ids)
     return pd.concat([tables["findings"], cross], ignore_index=True)
 
 
-def _ids(keys: list[tuple]) -> dict[str, pd.api.extensions.ExtensionArray]:
-    """The :data:`ID_COLUMNS` of a table from one (report_id, region, year) per row."""
+def _id_arrays(keys: list[tuple]) -> dict[str, pd.api.extensions.ExtensionArray]:
+    """The :data:`ID_COLUMNS` from one (report_id, region, year) each."""
     cols = list(zip(*keys)) if keys else [()] * len(ID_COLUMNS)
     return {c: pd.array(list(v), dtype=dtype) for (c, dtype), v in zip(ID_COLUMNS, cols)}
 
@@ -180,4 +215,4 @@ def read_reports(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Corp
     Files that are not readable reports become ``status == "failed"`` rows of
     ``corpus.reports`` with the reason in ``error``.
     """
-    return Corpus.from_outcomes([read_one(p) for p in find_inputs(paths)])
+    return Corpus.assemble(compact(read_one(p)) for p in find_inputs(paths))

@@ -13,25 +13,50 @@ from . import labels as L
 from .findings import CHECKS, THRESHOLDS
 
 _DIMS = {"applications": ("row", "applicant"), "disclosure": ("item", "measure"), "appeals": ("proceeding", "outcome")}
+# The dtypes of a finding's columns. Cells keep codes (a large corpus has millions); only findings get text.
+_FOUND = {"report_id": "string", "year": "Int64", "row": "string", "column": "string", "value": "Float64",
+          "template": "string", "expected": "Float64"}
 
 
 def _cells(tables: dict) -> pd.DataFrame:
-    """Every known value of the corpus as (report_id, publisher, year, template, table, row, column, value)."""
+    """Every known value of the corpus as (report_id, publisher, year, template, table, row, column, value).
+
+    The text columns are categoricals and ``publisher`` is an integer id, so no string is made per cell.
+    """
     reports = tables["reports"]
     usable = reports[(reports["status"] == "ok") & ~reports["is_template"].fillna(False)]
-    publisher = usable.set_index("report_id")["publisher"].fillna(usable.set_index("report_id")["region"])
-    parts = []
+    ids = pd.Index(usable["report_id"])
+    # a publisher id per usable report (-1: none), and a last -1 for get_indexer's -1 (not a usable report)
+    publisher = np.append(pd.factorize(usable["publisher"].fillna(usable["region"]))[0], -1).astype(np.int32)
+    template = pd.Categorical(usable["template"])
+    pos, year, value, rows, cols, n = [], [], [], [], [], []
     for name, (a, b) in _DIMS.items():
-        t = tables[name]
-        t = t[t["value"].notna() & t["report_id"].isin(publisher.index)]
-        parts.append(pd.DataFrame({
-            "report_id": t["report_id"], "year": t["year"], "table": name,
-            "row": t[a].astype("string"), "column": t[b].astype("string"), "value": t["value"].astype("Float64"),
-        }))
-    cells = pd.concat(parts, ignore_index=True)
-    cells["publisher"] = cells["report_id"].map(publisher).astype("string")
-    cells["template"] = cells["report_id"].map(usable.set_index("report_id")["template"]).astype("string")
-    return cells.dropna(subset=["publisher", "year"])
+        t, rid = tables[name], tables[name]["report_id"]
+        # A report's rows are together: look up the report of each run of rows, not of every row.
+        run = np.flatnonzero((rid != rid.shift()).fillna(True).to_numpy(bool))
+        p = np.repeat(ids.get_indexer(rid.iloc[run]).astype(np.int32), np.diff(np.append(run, len(rid))))
+        keep = np.flatnonzero(t["value"].notna().to_numpy() & t["year"].notna().to_numpy() & (publisher[p] >= 0))
+        pos.append(p[keep])
+        year.append(t["year"].to_numpy("int32", na_value=0)[keep])
+        value.append(t["value"].to_numpy("float64", na_value=np.nan)[keep])
+        rows.append(t[a].array[keep])
+        cols.append(t[b].array[keep])
+        n.append(len(keep))
+    pos = np.concatenate(pos)
+    return pd.DataFrame({
+        "report_id": pd.Categorical.from_codes(pos, dtype=pd.CategoricalDtype(ids)),
+        "publisher": publisher[pos], "year": np.concatenate(year),
+        "template": pd.Categorical.from_codes(template.codes[pos], dtype=template.dtype),
+        "table": pd.Categorical.from_codes(np.repeat(np.arange(len(_DIMS)), n), categories=list(_DIMS)),
+        "row": pd.api.types.union_categoricals(rows, ignore_order=True),
+        "column": pd.api.types.union_categoricals(cols, ignore_order=True),
+        "value": np.concatenate(value),
+    }, copy=False)
+
+
+def _found(df: pd.DataFrame) -> pd.DataFrame:
+    """The findings' rows of cells with the dtypes of the long tables (text, nullable numbers)."""
+    return df.astype({c: dtype for c, dtype in _FOUND.items() if c in df})
 
 
 def _records(df: pd.DataFrame, check: str, severity: pd.Series | str | None = None) -> list[tuple]:
@@ -45,14 +70,14 @@ def _against_last_year(cur: pd.DataFrame, last: pd.DataFrame, on: list[str]) -> 
     """Rows of ``cur`` whose value differs from ``last``'s ``expected`` of the year before."""
     last = last.assign(year=last["year"] + 1).drop_duplicates(on)[[*on, "expected"]]
     m = cur.merge(last, on=on)
-    return m[m["value"] != m["expected"]].assign(actual=lambda d: d["value"])
+    return _found(m[m["value"] != m["expected"]]).assign(actual=lambda d: d["value"])
 
 
 def carry_over_mismatch(cells: pd.DataFrame) -> pd.DataFrame:
     """This year's 上年结转 against the same publisher's 结转下年度 of the year before."""
-    t = cells[cells["table"] == "applications"]
-    last = t[t["row"] == "carried_forward"].assign(expected=lambda d: d["value"])
-    m = _against_last_year(t[t["row"] == "carried_over"], last, ["publisher", "year", "column"])
+    apps = cells["table"] == "applications"
+    last = cells[apps & (cells["row"] == "carried_forward")].assign(expected=lambda d: d["value"])
+    m = _against_last_year(cells[apps & (cells["row"] == "carried_over")], last, ["publisher", "year", "column"])
     return m.assign(message=[f"{L.zh(c)}: 上年结转 is {v:g}, but the {y - 1} report carried forward {e:g}"
                              for c, v, y, e in zip(m["column"], m["value"], m["year"], m["expected"])])
 
@@ -69,21 +94,58 @@ def change_mismatch(cells: pd.DataFrame) -> pd.DataFrame:
         for r, v, y, e in zip(m["row"], m["value"], m["year"], m["expected"])])
 
 
+def _zh(key: str, template: object) -> str:
+    """The label of a key in a report's template; a report whose template was not recognised has NA."""
+    return L.zh(key, template if isinstance(template, str) else None)
+
+
+def _firsts(key: np.ndarray) -> np.ndarray:
+    """Where each run of equal values begins, in a sorted array."""
+    return np.r_[True, key[1:] != key[:-1]][:len(key)]
+
+
+def _histories(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ``cells`` with a value ≥ 0 by history (publisher, table, row, column), then year, one per year;
+    and their history ids. Integers and a sort rather than a self-join: a large corpus has millions of cells.
+    """
+    at = np.flatnonzero((cells["value"] >= 0) & cells["row"].notna() & cells["column"].notna())
+    key = cells["publisher"].to_numpy()[at].astype(np.int64)
+    for x in ("table", "row", "column"):  # (in place: a large corpus's arrays are big)
+        key *= len(cells[x].cat.categories)
+        key += cells[x].cat.codes.to_numpy()[at]
+    year = cells["year"].to_numpy()[at]
+    year -= year.min() if len(year) else 0
+    span = year.max(initial=0) + 1
+    key *= span
+    key += year
+    # A stable sort keeps data order within a year: of two reports of a publisher's year, the first counts.
+    order = np.argsort(key, kind="stable")
+    order = order[_firsts(key[order])]
+    key = key[order]
+    key //= span
+    return at[order], key
+
+
 def year_over_year(cells: pd.DataFrame) -> pd.DataFrame:
     """Values ≥ 10× away from the median of the same publisher's earlier years."""
-    k = ["publisher", "table", "row", "column"]
-    c = cells[cells["value"] >= 0].drop_duplicates([*k, "year"])  # a signed change has no ratio
-    c = c[c.groupby("publisher")["year"].transform("nunique") > 1]  # a history needs two years
-    pairs = c.merge(c[[*k, "year", "value"]], on=k, suffixes=("", "_earlier"))
-    pairs = pairs[pairs["year_earlier"] < pairs["year"]]
-    ref = pairs.groupby([*k, "year"], observed=True)["value_earlier"].median().rename("expected")
-    m = c.merge(ref.reset_index(), on=[*k, "year"])
-    ratio = np.log((m["value"].astype(float) + 1) / (m["expected"].astype(float) + 1)).abs()
+    at, key = _histories(cells)  # a signed change has no ratio: values ≥ 0 only
+    value = cells["value"].to_numpy()[at]
+    # how many years its history has before this one: the row less the row where its history starts
+    earlier = np.arange(len(key), dtype=np.int32)
+    earlier -= np.maximum.accumulate(np.where(_firsts(key), earlier, 0))
+    del key  # (a large corpus's arrays are big: free them as soon as they are done with)
+    expected = np.full(len(value), np.nan)
+    for n in range(1, earlier.max(initial=0) + 1):  # a publisher has few years: a short loop
+        rows = np.flatnonzero(earlier == n)
+        expected[rows] = np.median(value[rows[:, None] - np.arange(1, n + 1)], axis=1)
+    del earlier
     t = THRESHOLDS
-    m = m[(ratio >= np.log(t["year_over_year_factor"])) &
-          ((m["value"] - m["expected"]).abs() >= t["year_over_year_min_change"])]
+    hit = ((np.abs(np.log((value + 1) / (expected + 1))) >= np.log(t["year_over_year_factor"])) &
+           (np.abs(value - expected) >= t["year_over_year_min_change"]))  # NaN (no earlier year): no hit
+    found = np.flatnonzero(hit)[np.argsort(at[hit])]  # in data order
+    m = _found(cells.iloc[at[found]].assign(expected=expected[found]))
     return m.assign(actual=m["value"], message=[
-        f"{L.zh(r, tp)} / {L.zh(col, tp)}: {v:g} against a median of {e:g} in earlier years "
+        f"{_zh(r, tp)} / {_zh(col, tp)}: {v:g} against a median of {e:g} in earlier years "
         f"(rule: ≥ {t['year_over_year_factor']:g}× and ≥ {t['year_over_year_min_change']} apart)"
         for r, col, v, e, tp in zip(m["row"], m["column"], m["value"], m["expected"], m["template"])])
 
@@ -91,8 +153,8 @@ def year_over_year(cells: pd.DataFrame) -> pd.DataFrame:
 def outlier(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     """Positive values whose ln is far from their peers' (robust z with the MAD)."""
     k = ["table", "row", "column"]
-    c = cells[cells["value"] > 0].copy()
-    c["ln"] = np.log(c["value"].astype(float))
+    c = cells[cells["value"] > 0]
+    c["ln"] = np.log(c["value"])
     g = c.groupby(k, observed=True)["ln"]
     med = g.transform("median")
     mad = (c["ln"] - med).abs().groupby([c[x] for x in k], observed=True).transform("median")
@@ -100,10 +162,10 @@ def outlier(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     z = (c["ln"] - med) / (1.4826 * mad)
     t = THRESHOLDS
     hit = (n >= t["outlier_min_peers"]) & (mad > 0) & (z.abs() >= t["outlier_z_info"])
-    m = c[hit].assign(expected=np.exp(med[hit]), actual=c["value"][hit], z=z[hit])
+    m = _found(c[hit]).assign(expected=np.exp(med[hit]), actual=lambda d: d["value"], z=z[hit])
     severity = pd.Series(np.where(m["z"].abs() >= t["outlier_z_warning"], "warning", "info"), index=m.index)
     m = m.assign(message=[
-        f"{L.zh(r, tp)} / {L.zh(col, tp)}: {v:g} is far from the median {e:.0f} of {int(nn)} reports "
+        f"{_zh(r, tp)} / {_zh(col, tp)}: {v:g} is far from the median {e:.0f} of {int(nn)} reports "
         f"(robust z of ln value {zz:+.1f}; rule: |z| ≥ {t['outlier_z_info']})"
         for r, col, v, e, nn, zz, tp in zip(m["row"], m["column"], m["value"], m["expected"], n[hit], m["z"],
                                             m["template"])])

@@ -5,6 +5,9 @@ Parquet round trip all get the same columns.
 
 from __future__ import annotations
 
+from array import array
+
+import numpy as np
 import pandas as pd
 
 from . import labels as L
@@ -39,16 +42,79 @@ COLUMNS: dict[str, tuple[tuple[str, object], ...]] = {
 KEYS = {name: tuple(c for c, _ in cols[:2]) for name, cols in COLUMNS.items() if name not in ("narrative", "findings")}
 
 
+def _codes(dtype: pd.CategoricalDtype) -> dict:
+    # a value outside the categories is a KeyError, never a silent NA
+    return {None: -1, **{c: i for i, c in enumerate(dtype.categories)}}
+
+
+_CODES = {dtype: _codes(dtype) for cols in COLUMNS.values() for _, dtype in cols
+          if isinstance(dtype, pd.CategoricalDtype)}
+_NUMBERS = {"Int64": "q", "Float64": "d"}  # array typecodes
+
+
+def _pack(values: tuple, dtype: object) -> tuple:
+    """One column as pieces that concatenate: (codes) | (numbers, NA mask) | (texts)."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        return (array("b", map(_CODES[dtype].__getitem__, values)),)
+    if dtype in _NUMBERS:
+        return array(_NUMBERS[dtype], [0 if v is None else v for v in values]), bytearray(v is None for v in values)
+    return (list(values),)
+
+
+def pack(name: str, records: list[tuple]) -> tuple[tuple, ...]:
+    """Records of one table as compact columns, in the column order of :data:`COLUMNS`.
+
+    A worker sends these rather than tuples, and a corpus grows by appending
+    them (:class:`Columns`), so 100,000 reports are held as bytes, not objects.
+    """
+    cols = list(zip(*records)) if records else [()] * len(COLUMNS[name])
+    return tuple(_pack(values, dtype) for (_, dtype), values in zip(COLUMNS[name], cols))
+
+
+class Columns:
+    """One long table grown by appending packed records; compact until :meth:`arrays`.
+
+    >>> c = Columns("appeals")
+    >>> c.append(pack("appeals", [("review", "maintained", 3), ("review", "corrected", None)]))
+    >>> c.arrays()["value"]
+    <IntegerArray>
+    [3, <NA>]
+    Length: 2, dtype: Int64
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+        self.pieces = [tuple(piece[:0] for piece in _pack((), dtype)) for _, dtype in COLUMNS[name]]
+        self.rows = 0
+
+    def append(self, packed: tuple[tuple, ...]) -> None:
+        for pieces, new in zip(self.pieces, packed):
+            for piece, more in zip(pieces, new):
+                piece += more
+        self.rows += len(packed[0][0]) if packed else 0
+
+    def arrays(self) -> dict[str, pd.api.extensions.ExtensionArray]:
+        """The columns with the dtypes of :data:`COLUMNS` (numbers and masks without a copy)."""
+        out = {}
+        for (col, dtype), pieces in zip(COLUMNS[self.name], self.pieces):
+            if isinstance(dtype, pd.CategoricalDtype):
+                out[col] = pd.Categorical.from_codes(np.frombuffer(pieces[0], np.int8), dtype=dtype)
+            elif dtype in _NUMBERS:
+                values, mask = np.frombuffer(pieces[0], pieces[0].typecode), np.frombuffer(pieces[1], bool)
+                out[col] = (pd.arrays.IntegerArray if dtype == "Int64" else pd.arrays.FloatingArray)(values, mask)
+            else:
+                out[col] = pd.array(pieces[0], dtype=dtype)
+        return out
+
+
 def frame(name: str, records: list[tuple], extra: dict[str, object] | None = None) -> pd.DataFrame:
     """Build one long table from records in the column order of :data:`COLUMNS`.
 
     ``extra`` columns (already the right length) go first, e.g. a corpus's report_id.
     """
-    cols = list(zip(*records)) if records else [()] * len(COLUMNS[name])
-    data = dict(extra or {})
-    for (col, dtype), values in zip(COLUMNS[name], cols):
-        data[col] = pd.array(list(values), dtype=dtype)
-    return pd.DataFrame(data)
+    columns = Columns(name)
+    columns.append(pack(name, records))
+    return pd.DataFrame({**(extra or {}), **columns.arrays()})
 
 
 def wide(long: pd.DataFrame, table: str, lang: str = "key", template: str | None = None) -> pd.DataFrame:

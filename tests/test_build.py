@@ -11,9 +11,11 @@ import json
 import os
 import pickle
 import shutil
+import sqlite3
 import subprocess
 import sys
 import textwrap
+from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +25,7 @@ from typer.testing import CliRunner
 import gkdata
 from gkdata import batch, store
 from gkdata.cli import app
-from gkdata.corpus import TABLE_COLUMNS
+from gkdata.corpus import TABLE_COLUMNS, Result
 
 from conftest import RAW, ROOT, SEEDS
 
@@ -214,26 +216,35 @@ def test_cache_reparses_only_what_changed(mixed, tmp_path, monkeypatch):
     assert again.from_cache == 9 and data_bytes(out) == first
     r = again.corpus.reports.set_index("region")
 
-    cache = out / ".cache" / f"v{batch.PARSER_VERSION}"
-    assert len(list(cache.iterdir())) == 8  # one per distinct content: the duplicate shares its original's
-    ali = pickle.loads((cache / (r.loc["阿里地区", "sha256"] + ".txt.pickle")).read_bytes())
-    assert isinstance(ali, batch.Parsed) and not any(isinstance(v, pd.DataFrame) for v in ali)  # plain records
-    assert ali.meta.region == "阿里地区" and sum(f.severity == "error" for f in ali.findings) == 7
+    entries = cache_entries(out)
+    assert len(entries) == 8  # one per distinct content: the duplicate shares its original's
+    ali = pickle.loads(entries[r.loc["阿里地区", "sha256"] + ".txt"])
+    assert isinstance(ali, Result) and not any(isinstance(v, pd.DataFrame) for v in ali)  # packed columns
+    assert ali.meta.region == "阿里地区" and ali.counts[0] == 7  # errors
 
     changed = raw / "2020" / "004_8b07afbb35c54ec3.txt"
     changed.chmod(0o644)
     changed.write_bytes(changed.read_bytes().replace("阿里地区".encode(), "阿里".encode(), 1))
-    (cache / (hashlib.sha256(b"").hexdigest() + ".txt.pickle")).write_bytes(b"damaged")
+    with closing(sqlite3.connect(out / ".cache" / f"v{batch.PARSER_VERSION}.sqlite")) as db, db:
+        db.execute("UPDATE results SET result = ? WHERE key = ?", (b"damaged", hashlib.sha256(b"").hexdigest() + ".txt"))
     touched = gkdata.build(raw, out)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     parsed = [p["path"] for p in manifest["parse"] if not p["from_cache"]]
     assert touched.from_cache == 7 and parsed == ["2020/004_8b07afbb35c54ec3.txt", "bad/empty.txt"]
     assert touched.corpus.reports["region"].tolist()[4] == "阿里"  # not the cached 阿里地区
-    assert len(list((out / ".cache" / f"v{batch.PARSER_VERSION}").iterdir())) == 8  # the old content's entry is gone
+    assert len(cache_entries(out)) == 8  # the old content's entry is gone
 
+    (out / ".cache" / f"v{batch.PARSER_VERSION}.sqlite").write_bytes(b"not a database")
+    assert gkdata.build(raw, out).from_cache == 0
     monkeypatch.setattr(batch, "PARSER_VERSION", 2)
     assert gkdata.build(raw, out).from_cache == 0
-    assert [p.name for p in (out / ".cache").iterdir()] == ["v2"]
+    assert [p.name for p in (out / ".cache").iterdir()] == ["v2.sqlite"]
+
+
+def cache_entries(out: Path) -> dict[str, bytes]:
+    """key -> pickled result, from the build cache."""
+    with closing(sqlite3.connect(out / ".cache" / f"v{batch.PARSER_VERSION}.sqlite")) as db:
+        return dict(db.execute("SELECT key, result FROM results"))
 
 
 # -- interruption: OUT stays as it was ------------------------------------------------------------

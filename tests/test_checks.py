@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 import gkdata
-from gkdata.findings import THRESHOLDS
 from gkdata.cli import app
+from gkdata.corpus_checks import check_corpus
+from gkdata.findings import THRESHOLDS
 
 from conftest import SEEDS
 
@@ -120,6 +122,12 @@ def test_outlier(tmp_path):
     hit = f[(f["row"] == "other_admin_services") & (f["column"] == "decisions")]
     assert hit[["region", "actual", "severity"]].values.tolist() == [["甲8县", 131483, "warning"]]
     assert len(peers) >= THRESHOLDS["outlier_min_peers"]
+
+    # a report whose template was not recognised (NA) still gets its finding, labelled without a template
+    tables = dict(gkdata.read_reports(tmp_path).tables)
+    tables["reports"] = tables["reports"].assign(template=pd.NA).astype({"template": "string"})
+    found = [f for f in check_corpus(tables) if f[3] == "outlier" and f[1] == "甲8县"]
+    assert [f[-1].split(":")[0] for f in found] == ["其他对外管理服务事项 / 处理决定数量"]
 
 
 @pytest.mark.parametrize("seed, code", [("003", 0), ("004", 1)])
