@@ -58,9 +58,10 @@ def parse(source: bytes | str | os.PathLike, name: str) -> Result:
     return compact(read_one(source, name))
 
 
-def parse_many(tasks: list[tuple[bytes, str]]) -> list[Result]:
-    """:func:`parse` for several files: one round trip to a worker for a batch of small files."""
-    return [parse(data, name) for data, name in tasks]
+def parse_many(tasks: list[tuple[bytes, str]]) -> list[bytes]:
+    """:func:`parse` for several files (one round trip to a worker), pickled: the worker does the
+    pickling the cache needs, and the main process only unpickles."""
+    return [pickle.dumps(parse(data, name)) for data, name in tasks]
 
 
 @dataclass(frozen=True)
@@ -148,9 +149,9 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
         def in_order() -> Iterator[Result]:
             following = 0
             with _executor(executor, jobs, scheduler) as (pool, window):
-                for i, res in _run(pool, window, misses()):
+                for i, res, blob in _run(pool, window, misses()):
                     if res.sha256 is not None:
-                        results.put(_key(res.sha256, names[i]), res)
+                        results.put(_key(res.sha256, names[i]), blob)
                     done(i, res)
                     while following in pending:
                         yield pending.pop(following)
@@ -213,8 +214,9 @@ class _Cache:
         self.new.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (key, row[0]))
         return res
 
-    def put(self, key: str, res: Result) -> None:
-        self.new.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (key, pickle.dumps(res)))
+    def put(self, key: str, blob: bytes) -> None:
+        """Keep a pickled :class:`Result`."""
+        self.new.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (key, blob))
 
     def __enter__(self) -> _Cache:
         return self
@@ -244,8 +246,8 @@ def _executor(kind: str, jobs: int, scheduler: str | None) -> Iterator[tuple[Exe
 
 
 def _run(pool: Executor | None, window: int, tasks: Iterable[tuple[int, bytes, str]]
-         ) -> Iterator[tuple[int, Result]]:
-    """Parse ``(i, data, name)`` tasks, yielding ``(i, result)`` as they finish.
+         ) -> Iterator[tuple[int, Result, bytes]]:
+    """Parse ``(i, data, name)`` tasks, yielding ``(i, result, pickled result)`` as they finish.
 
     Workers get :data:`BATCH` files per task (a task's round trip costs more
     than parsing one file). At most ``window`` tasks are in flight, so memory
@@ -253,18 +255,23 @@ def _run(pool: Executor | None, window: int, tasks: Iterable[tuple[int, bytes, s
     """
     if pool is None:
         for i, data, name in tasks:
-            yield i, parse(data, name)
+            res = parse(data, name)
+            yield i, res, pickle.dumps(res)
         return
     tasks = iter(tasks)
     running: dict[Future, list[int]] = {}
+
+    def unpickled(f: Future) -> Iterator[tuple[int, Result, bytes]]:
+        return ((i, pickle.loads(blob), blob) for i, blob in zip(running.pop(f), f.result()))
+
     while batch := list(islice(tasks, BATCH)):
         running[pool.submit(parse_many, [(data, name) for _, data, name in batch])] = [i for i, _, _ in batch]
         if len(running) >= window:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for f in finished:
-                yield from zip(running.pop(f), f.result())
-    for f in as_completed(running):
-        yield from zip(running[f], f.result())
+                yield from unpickled(f)
+    for f in as_completed(list(running)):
+        yield from unpickled(f)
 
 
 def _check_folders(raw: Path, out: Path) -> None:
