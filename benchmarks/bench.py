@@ -126,13 +126,15 @@ def throughput(sizes: list[int], corpora: Path | None) -> str:
                 worker = f"{r['rss_worker'] / 1024:.0f}" if jobs > 1 else "–"
                 rows.append([f"{n:,}", f"{megabytes:.0f}", jobs, f"{r['seconds']:.1f}", f"{r['ok'] / r['seconds']:.0f}",
                              f"{r['ok'] / r['seconds'] / jobs:.0f}", f"{r['rss_main'] / 1024:.0f}", worker])
-    per_core = min(float(row[5]) for row in rows)
+    largest = [row for row in rows if row[0] == rows[-1][0]]  # steady state: start-up (~1 s) weighs on small runs
+    per_core = min(float(row[5]) for row in largest)
     rss = max(float(row[6]) for row in rows)
-    biggest = [row for row in rows if row[2] == 2][-1]
+    biggest = largest[-1]
     verdict = lambda ok: "met" if ok else "not met"  # noqa: E731
     return (markdown(["reports", "MB", "processes", "build s", "reports/s", "per process", "peak RSS main MB",
                       "peak RSS worker MB"], rows)
-            + f"\n\nAt least {per_core:.0f} reports/s per process (goal ≥ 500 per core: {verdict(per_core >= 500)}); "
+            + f"\n\nAt {biggest[0]} reports, at least {per_core:.0f} reports/s per process (goal ≥ 500 per core: "
+            f"{verdict(per_core >= 500)}); "
             f"{biggest[0]} reports in {biggest[3]} s with 2 processes (goal: 100,000 in ≤ 180 s"
             + (f": {verdict(float(biggest[3]) <= 180)}" if biggest[0] == "100,000" else ", not run at this size")
             + f"); peak RSS {rss:.0f} MB (goal < 2,048 MB: {verdict(rss < 2048)}).")

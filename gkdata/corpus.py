@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterable
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -79,7 +79,8 @@ def compact(o: Outcome) -> Result:
         return Result(o.path, o.size, o.seconds, o.sha256, o.error, None, None)
     sev = [f.severity for f in r.finding_records]
     tables = {t: frames.pack(t, r.records[t] if t != "findings" else r.finding_records) for t in PER_REPORT}
-    return Result(o.path, o.size, o.seconds, o.sha256, o.error, r.meta, tables, (sev.count("error"), sev.count("warning")))
+    counts = (sev.count("error"), sev.count("warning"))
+    return Result(o.path, o.size, o.seconds, o.sha256, o.error, r.meta, tables, counts)
 
 
 def report_id(sha256: str) -> str:
@@ -185,9 +186,9 @@ class Corpus:
         reports = pd.DataFrame(rows, columns=list(REPORTS_COLUMNS)).astype(REPORTS_COLUMNS)
         tables = {"reports": reports}
         per_report = _id_arrays(ids)
-        for t in PER_REPORT:
-            take = np.frombuffer(owner[t], np.int32)
-            tables[t] = pd.DataFrame({**{c: a.take(take) for c, a in per_report.items()}, **columns[t].arrays()})
+        for t in PER_REPORT:  # popped: each table's buffers go as soon as its frame holds the data
+            take = np.frombuffer(owner.pop(t), np.int32)
+            tables[t] = pd.DataFrame({**{c: a.take(take) for c, a in per_report.items()}, **columns.pop(t).arrays()})
         tables["findings"] = _with_cross_report(tables)
         return cls(tables)
 

@@ -54,7 +54,7 @@ _NUMBERS = {"Int64": "q", "Float64": "d"}  # array typecodes
 
 def _pack(values: tuple, dtype: object) -> tuple:
     """One column as pieces that concatenate: (codes) | (numbers, NA mask) | (texts)."""
-    if isinstance(dtype, pd.CategoricalDtype):
+    if isinstance(dtype, pd.CategoricalDtype):  # int8 codes: no key dimension has 128 labels
         return (array("b", map(_CODES[dtype].__getitem__, values)),)
     if dtype in _NUMBERS:
         return array(_NUMBERS[dtype], [0 if v is None else v for v in values]), bytearray(v is None for v in values)
