@@ -4,7 +4,7 @@ A file is read once in this process and hashed; a parse result already in the
 cache (``OUT/.cache/v<PARSER_VERSION>.sqlite``, keyed by sha256 and suffix) is reused,
 the rest are parsed here (``jobs=1``), in worker processes, or on a dask
 cluster. The results are appended in path order by
-:meth:`Corpus.assemble`, so every executor writes the same bytes. All of
+:func:`gkdata.corpus.stream`, so every executor writes the same bytes. All of
 OUT, cache included, is written beside it and swapped in at the end
 (:func:`gkdata.store.replacing`): an interrupted build leaves OUT as it was.
 """
@@ -26,7 +26,7 @@ from itertools import islice
 from pathlib import Path
 
 from . import store
-from .corpus import STATUSES, SUFFIXES, Corpus, Result, compact, find_inputs, read_one
+from .corpus import STATUSES, SUFFIXES, Corpus, Result, compact, find_inputs, read_one, stream
 from .findings import SEVERITIES
 
 # Output-only modules: changing them cannot change a parse result.
@@ -129,7 +129,7 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
         if progress:
             progress(finished, len(files))
 
-    with store.replacing(out) as new, _Cache(out / cache, new / cache) as results:
+    with store.replacing(out) as new, _Cache(out / cache, new / cache) as results, store.Writer(new) as writer:
 
         def misses() -> Iterator[tuple[int, bytes, str]]:
             """The files to parse; cache hits are taken on the way (and carried into the new cache)."""
@@ -158,11 +158,12 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
                         following += 1
             yield from (pending.pop(i) for i in range(following, len(files)))
 
-        corpus = Corpus.assemble(in_order())
-        store.write(corpus, new)
+        stream(in_order(), writer)  # tables are written as they grow: a large corpus is never whole in memory
+        writer.close()
         took = time.perf_counter() - start
-        _write_manifest(new / store.MANIFEST, raw, corpus, names, seconds, cached, took)
-    return Built(corpus, out, len(cached), took)
+        _write_manifest(new / store.MANIFEST, raw, store.load(new, lazy=True), writer.rows, names, seconds, cached,
+                        took)
+    return Built(store.load(out, lazy=True), out, len(cached), took)
 
 
 def _renamed(res: Result, name: str) -> Result:
@@ -283,8 +284,8 @@ def _check_folders(raw: Path, out: Path) -> None:
                          "(a build replaces its output folder as a whole)")
 
 
-def _write_manifest(path: Path, raw: Path, corpus: Corpus, names: list[str], parse_seconds: list[float],
-                    cached: set[int], seconds: float) -> None:
+def _write_manifest(path: Path, raw: Path, corpus: Corpus, rows: dict[str, int], names: list[str],
+                    parse_seconds: list[float], cached: set[int], seconds: float) -> None:
     """What a build did and when: the only place with times, so the tables stay byte-identical."""
     from . import __version__  # the package imports this module first
 
@@ -299,7 +300,7 @@ def _write_manifest(path: Path, raw: Path, corpus: Corpus, names: list[str], par
         "from_cache": len(cached),
         "status": {s: int((r["status"] == s).sum()) for s in STATUSES},
         "findings": {s: int((f["severity"] == s).sum()) for s in SEVERITIES},
-        "rows": {t: len(df) for t, df in corpus.tables.items()},
+        "rows": rows,
         "parse": [{"path": name, "seconds": round(parse_seconds[i], 6), "from_cache": i in cached}
                   for i, name in enumerate(names)],
     }

@@ -11,7 +11,7 @@ import hashlib
 import os
 import time
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -158,50 +158,117 @@ class Corpus:
         """Append per-file results, in order, into the long tables; then add the cross-report findings.
 
         Results are consumed one at a time and their packed columns appended, so
-        a large build holds compact columns, never a frame or a record per report.
+        no frame or record is kept per report (:func:`stream` also writes as it goes).
         """
-        rows, seen = [], set()
-        ids: list[tuple[str, str | None, int | None]] = []  # (report_id, region, year) per kept report
-        columns = {t: frames.Columns(t) for t in PER_REPORT}
-        owner = {t: array("i") for t in PER_REPORT}  # row -> index into ids
+        parts = _Assembly()
         for res in results:
-            m = res.meta
-            row = dict(path=res.path, size=res.size, sha256=res.sha256, error=res.error,
-                       status="failed" if m is None else "ok")
-            if m is not None:
-                rid = report_id(m.sha256)
-                row.update(report_id=rid, region=m.region, year=m.year, template=m.template,
-                           layout=m.layout, title=m.title, publisher=m.publisher, encoding=m.encoding,
-                           is_template=m.is_template, errors=res.counts[0], warnings=res.counts[1])
-                if rid in seen:
-                    row.update(status="duplicate", error="same content as an earlier file")
-                else:
-                    seen.add(rid)
-                    for t in PER_REPORT:
-                        before = columns[t].rows
-                        columns[t].append(res.tables[t])
-                        owner[t].extend(repeat(len(ids), columns[t].rows - before))
-                    ids.append((rid, m.region, m.year))
-            rows.append(row)
-        reports = pd.DataFrame(rows, columns=list(REPORTS_COLUMNS)).astype(REPORTS_COLUMNS)
-        tables = {"reports": reports}
-        per_report = _id_arrays(ids)
-        for t in PER_REPORT:  # popped: each table's buffers go as soon as its frame holds the data
-            take = np.frombuffer(owner.pop(t), np.int32)
-            tables[t] = pd.DataFrame({**{c: a.take(take) for c, a in per_report.items()}, **columns.pop(t).arrays()})
-        tables["findings"] = _with_cross_report(tables)
+            parts.add(res)
+        tables = {"reports": parts.reports(), **{t: df for t, (df, _) in parts.flush().items()}}
+        tables["findings"] = pd.concat([tables["findings"], _cross_report(tables)], ignore_index=True)
         return cls(tables)
 
 
-def _with_cross_report(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The findings table plus the cross-report checks (carry-over chain, year over year, outliers)."""
+CHUNK = 5000  # reports per chunk that :func:`stream` hands on
+
+
+def stream(results: Iterable[Result], write: Callable[[str, pd.DataFrame], None], chunk: int | None = None) -> None:
+    """:meth:`Corpus.assemble` for a corpus too large to hold: ``write(table, frame)`` gets each
+    table every ``chunk`` (:data:`CHUNK`) reports, then ``reports`` and the cross-report findings.
+
+    The frames, concatenated per table, are the tables ``assemble`` makes. Of the
+    written rows only the value cells are kept (as codes) for the cross-report checks.
+    """
+    parts = _Assembly()
+    lean: dict[str, list[pd.DataFrame]] = {t: [] for t in _VALUE_TABLES}
+
+    def hand_on() -> None:
+        for t, (df, owner) in parts.flush().items():
+            write(t, df)
+            if t in lean:
+                keys = list(frames.KEYS[t])
+                lean[t].append(df[[*keys, "value"]].assign(report=owner))
+
+    for res in results:
+        parts.add(res)
+        if parts.pending >= (chunk or CHUNK):
+            hand_on()
+    if parts.pending or not parts.flushed:  # every table is written at least once, if empty
+        hand_on()
+    reports = parts.reports()
+    write("reports", reports)
+    ids = pd.CategoricalDtype(pd.Index([i[0] for i in parts.ids], dtype="string"))
+    years = pd.array([i[2] for i in parts.ids], dtype="Int32")  # (the checks need no more)
+    del parts  # its rows are in ``reports`` now
+    tables = {"reports": reports}
+    for t in _VALUE_TABLES:
+        cells = pd.concat(lean.pop(t), ignore_index=True)  # popped: the parts go as the whole is made
+        report = cells.pop("report").to_numpy()
+        tables[t] = cells.assign(report_id=pd.Categorical.from_codes(report, dtype=ids), year=years.take(report))
+    write("findings", _cross_report(tables))
+
+
+_VALUE_TABLES = ("disclosure", "applications", "appeals")
+
+
+class _Assembly:
+    """Results appended into packed columns; :meth:`flush` turns what came since the last flush into frames."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict] = []  # one per file, for the reports table
+        self.seen: set[str] = set()
+        self.ids: list[tuple[str, str | None, int | None]] = []  # (report_id, region, year) per kept report
+        self.flushed = 0  # reports already in flushed frames
+        self._restart()
+
+    def _restart(self) -> None:
+        self.columns = {t: frames.Columns(t) for t in PER_REPORT}
+        self.owner = {t: array("i") for t in PER_REPORT}  # row -> index into ids
+
+    @property
+    def pending(self) -> int:
+        return len(self.ids) - self.flushed
+
+    def add(self, res: Result) -> None:
+        m = res.meta
+        row = dict(path=res.path, size=res.size, sha256=res.sha256, error=res.error,
+                   status="failed" if m is None else "ok")
+        if m is not None:
+            rid = report_id(m.sha256)
+            row.update(report_id=rid, region=m.region, year=m.year, template=m.template,
+                       layout=m.layout, title=m.title, publisher=m.publisher, encoding=m.encoding,
+                       is_template=m.is_template, errors=res.counts[0], warnings=res.counts[1])
+            if rid in self.seen:
+                row.update(status="duplicate", error="same content as an earlier file")
+            else:
+                self.seen.add(rid)
+                for t in PER_REPORT:
+                    before = self.columns[t].rows
+                    self.columns[t].append(res.tables[t])
+                    self.owner[t].extend(repeat(len(self.ids), self.columns[t].rows - before))
+                self.ids.append((rid, m.region, m.year))
+        self.rows.append(row)
+
+    def flush(self) -> dict[str, tuple[pd.DataFrame, np.ndarray]]:
+        """Per table: the rows since the last flush, and each row's index into :attr:`ids`."""
+        per_report = _id_arrays(self.ids[self.flushed:])
+        out = {}
+        for t in PER_REPORT:  # popped: each table's buffers go as soon as its frame holds the data
+            owner = np.frombuffer(self.owner.pop(t), np.int32)
+            data = {c: a.take(owner - self.flushed) for c, a in per_report.items()}
+            out[t] = pd.DataFrame({**data, **self.columns.pop(t).arrays()}), owner
+        self.flushed = len(self.ids)
+        self._restart()
+        return out
+
+    def reports(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=list(REPORTS_COLUMNS)).astype(REPORTS_COLUMNS)
+
+
+def _cross_report(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The cross-report findings (carry-over chain, year over year, outliers) as rows of the findings table."""
     found = corpus_checks.check_corpus(tables)
-    if not found:
-        return tables["findings"]
     n = len(ID_COLUMNS)
-    ids = _id_arrays([f[:n] for f in found])
-    cross = frames.frame("findings", [f[n:] for f in found], ids)
-    return pd.concat([tables["findings"], cross], ignore_index=True)
+    return frames.frame("findings", [f[n:] for f in found], _id_arrays([f[:n] for f in found]))
 
 
 def _id_arrays(keys: list[tuple]) -> dict[str, pd.api.extensions.ExtensionArray]:

@@ -19,6 +19,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -204,6 +205,21 @@ def test_bad_arguments_are_refused_before_anything_is_written(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
 
 
+def test_a_build_in_chunks_writes_the_tables_of_one_pass(mixed, tmp_path, monkeypatch):
+    """A large build hands its tables on every CHUNK reports; the tables are those of the corpus in memory."""
+    one = gkdata.build(mixed, tmp_path / "one")
+    monkeypatch.setattr(gkdata.corpus, "CHUNK", 2)
+    chunks = gkdata.build(mixed, tmp_path / "chunks")
+    assert pq.ParquetFile(tmp_path / "chunks" / "applications.parquet").num_row_groups == 3  # 5 reports
+    memory = gkdata.read_reports(mixed).tables
+    for t in store.TABLES:
+        assert (tmp_path / "chunks" / f"{t}.csv").read_bytes() == (tmp_path / "one" / f"{t}.csv").read_bytes(), t
+        pd.testing.assert_frame_equal(chunks.corpus.tables[t], one.corpus.tables[t], check_exact=True)
+        if t != "reports":  # whose paths read_reports gives as it was passed them, not relative to RAW
+            pd.testing.assert_frame_equal(chunks.corpus.tables[t], memory[t], check_exact=True)
+    assert len(chunks.corpus.findings) > len(memory["findings"][memory["findings"]["check"] == "balance"]) > 0
+
+
 # -- cache ----------------------------------------------------------------------------------------
 
 
@@ -256,13 +272,15 @@ def test_an_exception_while_writing_leaves_out_as_it_was(mixed, seeds_built, tmp
     before = snapshot(out)
     written = []
 
-    def write_then_fail(df, stem):
+    write = store.Writer.__call__
+
+    def write_then_fail(writer, table, df):
         if written:
             raise interrupt
-        written.append(stem)
-        df.to_parquet(stem.with_suffix(".parquet"), index=False)
+        written.append(table)
+        write(writer, table, df)
 
-    monkeypatch.setattr(store, "_write_table", write_then_fail)
+    monkeypatch.setattr(store.Writer, "__call__", write_then_fail)
     with pytest.raises(type(interrupt)):
         gkdata.build(mixed, out)
     assert snapshot(out) == before and len(written) == 1
@@ -276,8 +294,8 @@ KILLER = textwrap.dedent("""
     raw, out, when = sys.argv[1:]
     kill = lambda: os.kill(os.getpid(), signal.SIGKILL)
     if when == "write":
-        write = store._write_table
-        store._write_table = lambda df, stem: kill() if stem.name == "appeals" else write(df, stem)
+        write = store.Writer.__call__
+        store.Writer.__call__ = lambda writer, table, df: kill() if table == "appeals" else write(writer, table, df)
     batch.build(raw, out, progress=lambda done, total: kill() if when == "parse" and done == 4 else None)
 """)
 
