@@ -11,7 +11,7 @@ import hashlib
 import os
 import time
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -138,7 +138,7 @@ class Corpus:
     ['report_id', 'region', 'year', 'row']
     """
 
-    def __init__(self, tables: dict[str, pd.DataFrame]):
+    def __init__(self, tables: Mapping[str, pd.DataFrame]):  # a dict, or tables read on first use
         self.tables = tables
 
     def __getattr__(self, name: str) -> pd.DataFrame:
