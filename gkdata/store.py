@@ -133,6 +133,8 @@ def read_table(out: str | os.PathLike, table: str) -> pd.DataFrame:
         df = pd.read_parquet(path)
     except (OSError, arrow.ArrowException) as e:
         raise SchemaError(f"{path}: not a readable Parquet file ({e})") from None
+    if df.empty:  # Parquet keeps no categories for a column without rows; with no rows, nothing is lost
+        df = df.astype(dict(TABLE_COLUMNS[table]))
     return validate(df, table, path)
 
 

@@ -205,6 +205,18 @@ def test_bad_arguments_are_refused_before_anything_is_written(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
 
 
+def test_a_build_of_only_unreadable_files_has_empty_tables_that_load(tmp_path):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "empty.txt").write_bytes(b"")
+    (tmp_path / "raw" / "news.txt").write_text("县政府召开常务会议。", encoding="utf-8")
+    built = gkdata.build(tmp_path / "raw", tmp_path / "out")
+    assert built.corpus.reports["status"].tolist() == ["failed", "failed"]
+    loaded = gkdata.load(tmp_path / "out")
+    for t, columns in TABLE_COLUMNS.items():
+        assert loaded.tables[t].dtypes.tolist() == [pd.api.types.pandas_dtype(d) for _, d in columns], t
+    assert loaded.applications.empty and loaded.findings.empty
+
+
 def test_a_build_in_chunks_writes_the_tables_of_one_pass(mixed, tmp_path, monkeypatch):
     """A large build hands its tables on every CHUNK reports; the tables are those of the corpus in memory."""
     one = gkdata.build(mixed, tmp_path / "one")
