@@ -163,14 +163,14 @@ def by_content(grid: Grid) -> dict[str, Grid]:
     return {name: Grid(rows, grid.keeps_blanks) for name, rows in parts.items()}
 
 
+_MARKERS = {t: tuple(L.normalize(m) for m in ms) for t, ms in L.TEMPLATE_MARKERS.items()}
+
+
 @text_cache()
 def _template_marked(cell: str) -> str | None:
     """The template one of whose marker labels a cell starts with, if any."""
     norm = L.normalize(cell)
     return next((t for t, ms in _MARKERS.items() if norm.startswith(ms)), None)
-
-
-_MARKERS = {t: tuple(L.normalize(m) for m in ms) for t, ms in L.TEMPLATE_MARKERS.items()}
 
 
 def detect_template(grids: list[Grid]) -> tuple[str | None, list[Finding]]:
