@@ -179,7 +179,7 @@ def stream(results: Iterable[Result], write: Callable[[str, pd.DataFrame], None]
     written rows only the value cells are kept (as codes) for the cross-report checks.
     """
     parts = _Assembly()
-    lean: dict[str, list[pd.DataFrame]] = {t: [] for t in _VALUE_TABLES}
+    lean: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}  # the tables of values
 
     def hand_on() -> None:
         for t, (df, owner) in parts.flush().items():
@@ -200,14 +200,11 @@ def stream(results: Iterable[Result], write: Callable[[str, pd.DataFrame], None]
     years = pd.array([i[2] for i in parts.ids], dtype="Int32")  # (the checks need no more)
     del parts  # its rows are in ``reports`` now
     tables = {"reports": reports}
-    for t in _VALUE_TABLES:
+    for t in TABLES:
         cells = pd.concat(lean.pop(t), ignore_index=True)  # popped: the parts go as the whole is made
         report = cells.pop("report").to_numpy()
         tables[t] = cells.assign(report_id=pd.Categorical.from_codes(report, dtype=ids), year=years.take(report))
     write("findings", _cross_report(tables))
-
-
-_VALUE_TABLES = ("disclosure", "applications", "appeals")
 
 
 class _Assembly:
