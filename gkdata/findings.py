@@ -20,6 +20,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "unplaced_value": (WARNING, "a number stands where no data cell is"),
     "missing_row": (WARNING, "a row of the template was not found in the table"),
     "missing_table": (ERROR, "a statistical table of the template is not in the report"),
+    "truncated": (ERROR, "the text ends inside a table: the rows before the cut are kept, the rest are NA"),
     "empty_table": (WARNING, "a table is present but holds no numbers"),
     "unfilled_template": (WARNING, "the tables are a blank template, not the publisher's data"),
     "assumed_unit": (INFO, "an amount without a unit is taken as 万元"),

@@ -15,23 +15,19 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from . import checks, formats, narrative, sections, tables
 from . import labels as L
 from .errors import ReportError
 from .findings import Finding, finding
-from .layouts import READERS, Grid, detect
+from .layouts import Row
+from .layouts import split as split_rows
 
 if TYPE_CHECKING:  # pandas is imported with the first frame, not with gkdata
     import pandas as pd
 
 TABLES = ("disclosure", "applications", "appeals")
-_READ_TABLE = {"disclosure": tables.disclosure, "applications": tables.applications, "appeals": tables.appeals}
-_LAST_LABEL = {  # the label a complete table ends with, to tell a truncated file
-    "disclosure": {"2019": "centralized_procurement", "2021": "administrative_fees"},
-    "applications": {"2019": "carried_forward", "2021": "carried_forward"},
-}
 
 
 @dataclass(frozen=True)
@@ -158,60 +154,141 @@ def _region(publisher: str | None) -> str | None:
     return _ORGAN.sub("", publisher) or publisher if publisher else None
 
 
+def _is_prose(row: Row) -> bool:
+    """A paragraph of the text between or around the tables, which ends the table before it."""
+    if len(row.cells) != 1:
+        return False
+    cell = row.cells[0]
+    return len(cell) > MAX_CELL or ("。" in cell and not tables.owners(cell))
+
+
+MAX_CELL = 80  # characters; a longer single cell that is no label is prose
+
+
+class Located(NamedTuple):
+    """The rows of each table, as the labels and headings place them, and what follows the last."""
+
+    rows: dict[str, list[Row]]
+    after: dict[str, bool]  # whether anything (a heading, prose, another table) comes after a table's rows
+
+
+def locate(rows: list[Row], headings: list[sections.Heading]) -> Located:
+    """Assign rows to the tables (二 disclosure, 三 applications, 四 appeals) whose labels they hold.
+
+    A row goes to the table most of its labels belong to; a row without such
+    a label (numbers, a header the template lacks) stays with the table
+    before it. A heading opens its table (or, for 一/五/六, closes the one
+    before it) and a paragraph of prose closes it; so a report with all
+    three tables printed as one, under one heading or under none, is read.
+    """
+    parts: dict[str, list[Row]] = {}
+    last_line: dict[str, int] = {}
+    ends: list[int] = [h.line for h in headings]
+    heads = iter(headings)
+    nxt = next(heads, None)
+    current: str | None = None
+    for row in rows:
+        while nxt is not None and nxt.line < row.line:
+            current = sections.TABLE_SECTIONS.get(nxt.numeral)
+            nxt = next(heads, None)
+        if _is_prose(row):
+            current = None
+            ends.append(row.line)
+            continue
+        if won := tables.vote(row):
+            current = won
+        if current:
+            if current in last_line and any(last_line[t] > last_line[current] for t in last_line if t != current):
+                ends.append(row.line)  # another table came between: this one does not end the text
+            parts.setdefault(current, []).append(row)
+            last_line[current] = row.line
+    after = {t: any(e > line for e in ends) or any(o > line for o in last_line.values()) for t, line in last_line.items()}
+    return Located(parts, after)
+
+
+def _complete(name: str, read: tables.Read, template: str) -> bool:
+    """Whether a table's last row is there (table 四: all 15 cells of its data row)."""
+    if name == "appeals":
+        data = read.rows.get("data")
+        return data is not None and sum(bool(v.text) for v in data.values) >= 15
+    last = L.application_rows(template)[-1] if name == "applications" else L.DISCLOSURE_LAYOUT[template][-1][0]
+    return last in read.rows
+
+
+def _cut(name: str, read: tables.Read, rows: list[Row], template: str, last_line: int) -> tables.Read:
+    """A table the text ends inside: the row at the cut is NA, and a ``truncated`` finding says where."""
+    at_cut = {key for key, seg in read.rows.items()
+              if seg.values and rows[seg.values[-1].row].line >= last_line or rows[seg.row].line >= last_line}
+    order = [r for r, _ in L.DISCLOSURE_LAYOUT[template]] if name == "disclosure" else (
+        list(L.application_rows(template)) if name == "applications" else ["data"])
+    found = [k for k in order if k in read.rows]
+    before = [k for k in found if k not in at_cut]
+    n = len(read.records) // max(1, len(order))
+    records = list(read.records)
+    if name == "appeals":
+        records = [(*r[:2], None) for r in records]
+    else:
+        key_at = {k: i for i, k in enumerate(order)}
+        cut_from = min((key_at[k] for k in at_cut), default=len(order))
+        records = [(*r[:2], None, *r[3:]) if key_at[r[0]] >= cut_from else r for r in records]
+    last = L.zh(before[-1]) if before and name != "appeals" else None
+    where = f"after row {last}" if last else "before its first data row"
+    message = (f"the text ends inside table {L.TABLE_ZH[name][0]}, {where}: the row at the cut and every "
+               "row after it are NA (the file is cut off)")
+    findings = [f for f in read.findings if f.check != "missing_row" and f.row not in at_cut]
+    findings.append(finding("truncated", message, name, before[-1] if before and name != "appeals" else None))
+    del n
+    return tables.Read(records, findings, read.rows)
+
+
 def read_text(text: str, source: str = "<text>", layout: str | None = None,
               ) -> tuple[dict[str, list[tuple]], list[Finding], dict]:
     """Parse decoded report text into table records, reader findings and facts for the meta.
 
     ``layout`` names a converted format (its text is in the tabbed layout);
-    plain text has its layout detected.
+    plain text has its rendering detected, line by line.
     """
     lines = text.split("\n")
-    layout = layout or detect(text)
-    reader = READERS.get(layout, READERS["tabbed"])
-    found: dict[str, Grid] = {}
-    secs = sections.split(text)
-    if not secs:
-        raise ReportError(source, "no numbered sections (一、总体情况 … 六、其他需要报告的事项) were found; "
-                                  "this does not look like a 政府信息公开工作年度报告")
-    elsewhere: dict[str, Grid] = {}
-    for sec in secs:  # take a table from wherever it occurs (a template may be attached)
-        name = sections.TABLE_SECTIONS.get(sec.numeral)
-        grid = reader(lines[sec.start:sec.end])
-        if not grid.rows:
-            continue
-        # Where cells keep their places, tables are told apart by their labels, so a table under
-        # another heading (or several printed as one) is found; a dropped-cell stream is not split.
-        parts = tables.by_content(grid) if grid.keeps_blanks else {}
-        if name and not parts:
-            found.setdefault(name, grid)
-        for part_name, part in parts.items():
-            (found if part_name == name else elsewhere).setdefault(part_name, part)
-    found = {**elsewhere, **found}  # a table in its own section wins over one found elsewhere
-    if not found:
+    headings = sections.find(lines)
+    rows = split_rows(lines, {h.line for h in headings})
+    located = locate(rows, headings)
+    if not located.rows:
+        if not headings:
+            raise ReportError(source, "no numbered sections (一、总体情况 … 六、其他需要报告的事项) and none of the "
+                                      "statistical tables were found; this does not look like a 政府信息公开工作年度报告")
         raise ReportError(source, "none of the statistical tables (二, 三, 四) were found")
-    template, findings = tables.detect_template(list(found.values()))
+    template, findings = tables.detect_template(list(located.rows.values()))
     reading = template or "2019"
+    last_line = max((i for i, line in enumerate(lines) if line.strip()), default=0)
     records: dict[str, list[tuple]] = {}
-    last_section = sections.TABLE_SECTIONS.get(secs[-1].numeral)
     for name in TABLES:
-        if name not in found:
+        if name not in located.rows:
             records[name] = _empty_records(name, reading)
             findings.append(finding("missing_table", f"table {L.TABLE_ZH[name][0]} is not in the report", name))
             continue
-        recs, more = _READ_TABLE[name](found[name], reading)
-        last_row = _LAST_LABEL.get(name, {}).get(reading)
-        if name == last_section and any(f.check == "missing_row" and f.row == last_row for f in more):
-            raise ReportError(source, f"the file ends inside table {L.TABLE_ZH[name][0]} (its last row, "
-                                      f"{L.zh(last_row)}, is missing): it is truncated")
-        findings += more
-        if all(r[2] is None for r in recs):
+        table_rows = located.rows[name]
+        read = tables.READERS[name](table_rows, reading)
+        if not located.after[name] and not _complete(name, read, reading):
+            read = _cut(name, read, table_rows, reading, last_line)
+        findings += read.findings
+        if all(r[2] is None for r in read.records) and not any(f.check == "truncated" for f in read.findings):
             findings.append(finding("empty_table", f"table {L.TABLE_ZH[name][0]} is present but holds no numbers; "
                                     "its cells are NA, not 0", name))
-        records[name] = recs
+        records[name] = read.records
     records["narrative"] = narrative.extract(text)  # table cells never read as prose figures
     placeholders = _placeholders(text)
-    return records, findings, {"layout": layout, "template": template, "placeholders": placeholders,
+    rendering = layout or _rendering(located.rows)
+    return records, findings, {"layout": rendering, "template": template, "placeholders": placeholders,
                                "lines": lines}
+
+
+def _rendering(parts: dict[str, list[Row]]) -> str:
+    """The rendering most of the tables' rows were read in (meta.layout)."""
+    counts: dict[str, int] = {}
+    for rows in parts.values():
+        for row in rows:
+            counts[row.rendering] = counts.get(row.rendering, 0) + len(row.cells)
+    return max(counts, key=counts.__getitem__)
 
 
 def _placeholders(text: str) -> list[str]:

@@ -1,9 +1,13 @@
-"""Rows of cells -> labelled tables (template logic, the same for every layout).
+"""Rows of cells -> labelled tables: the one aligner, driven by the label table.
 
-The cells of a table are cut into *segments*: a label cell and the value
-cells that follow it up to the next label. A segment's values are placed in
-columns by position only when their count proves the positions; otherwise
-the cells stay NA and an ``ambiguous_columns`` finding quotes the raw cells.
+The rows of a table are cut into *segments*: a label cell and the value
+cells that follow it up to the next label. Label fragments are joined here
+(:func:`_join`), whatever split them: a wrapped line, a narrow cell, a
+converter that ran cells together. A segment's values are placed in columns
+only where the text proves the columns — every cell of the row printed in
+place (:data:`~gkdata.layouts.rows.Row.blanks` ``kept``), character positions
+that line up with the table's full rows, or a count that fits one way only —
+otherwise the cells stay NA and an ``ambiguous_columns`` finding quotes them.
 """
 
 from __future__ import annotations
@@ -11,16 +15,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from . import labels as L
 from .cache import text_cache
 from .findings import Finding, finding
-from .layouts import Grid
+from .layouts import Row
 from .numbers import BLANK, Kind, Parsed, clean, is_value, looks_numeric, parse
 
 # A label may carry a note after it: 规章(设区的市…), 本年增/减(指…), 1.申请人…、行政机关…
 _NOTE_START = tuple("(:,、;")
 _HEADER_UNIT = re.compile(r"\((?:单位:)?(万元|元)\)")
+_GLUED = re.compile(r"^(.*?\D)(\d+)$")  # a label with the row's digits run onto it: 规章000
+MAX_GLUED_DIGITS = 40  # longer digit runs are not a row of cells
+
+
+class Value(NamedTuple):
+    """One value cell of a segment and where it was printed."""
+
+    text: str
+    row: int  # index of its Row among the table's rows
+    glued: bool = False  # run onto its label with no separator: the digits of several cells
 
 
 @dataclass(slots=True)
@@ -28,7 +43,8 @@ class Segment:
     label: L.Label | None  # None: a table caption (第二十条第(N)项) or a row the template lacks
     role: str  # row | header | unknown
     text: str  # the label cell as printed
-    values: list[tuple[str, bool]] = field(default_factory=list)  # (cell, from a row that has labels)
+    row: int  # index of the Row holding the label
+    values: list[Value] = field(default_factory=list)
 
 
 @lru_cache(maxsize=None)
@@ -55,7 +71,7 @@ def vocabulary(table: str, template: str) -> tuple[tuple[str, L.Label, str], ...
     return tuple(sorted(((t, lab, role) for t, (lab, role) in vocab.items()), key=lambda x: -len(x[0])))
 
 
-@text_cache()  # cells repeat across rows and reports: '0', the same labels
+@text_cache()
 def match(cell: str, table: str, template: str) -> tuple[L.Label | None, str] | None:
     """The label a cell holds, or None. Captions match with label None."""
     norm = L.normalize(cell)
@@ -88,79 +104,120 @@ def _kind(cell: str, table: str, template: str) -> tuple[L.Label | None, str] | 
     return m if m is not None else looks_numeric(cell)
 
 
-def segments(grid: Grid, table: str, template: str) -> list[Segment]:
-    """Cut a table's cells into label + values segments.
+@text_cache()
+def _pieces(cell: str, table: str, template: str) -> tuple[tuple[str, ...], str] | None:
+    """A cell that is several labels run together, and the digits after them (``规章000``).
+
+    ``(label texts, digits)`` when the labels cover the cell's text exactly, else None.
+    """
+    norm = L.normalize(cell)
+    m = _GLUED.match(norm)
+    rest, digits = (m.group(1), m.group(2)) if m else (norm, "")
+    if len(digits) > MAX_GLUED_DIGITS:
+        return None
+    out: list[str] = []
+    while rest:
+        text = next((t for t, _, _ in vocabulary(table, template) if rest.startswith(t)), None)
+        if text is None:
+            return None
+        out.append(text)
+        rest = rest[len(text):]
+    return (tuple(out), digits) if out and (digits or len(out) > 1) else None
+
+
+def _texts(label: L.Label) -> tuple[str, ...]:
+    return tuple(L.normalize(t) for t in (label.zh, *label.variants))
+
+
+def _continues(seg: Segment, cell: str) -> bool:
+    """Whether a text cell is the rest of the segment's label: a wrapped line, an open note's tail."""
+    if seg.label is None or seg.role == "unknown":
+        return False
+    joined = L.normalize(seg.text + cell)
+    if any(t.startswith(joined) for t in _texts(seg.label)):
+        return True
+    head = L.normalize(seg.text)
+    return head.count("(") > head.count(")")  # a note in brackets goes on until it closes
+
+
+def _join(out: list[Segment], cell: str, table: str, template: str) -> bool:
+    """Join a text cell to the segment before it, when the two read as one label; True if joined.
+
+    A page breaks labels at its line wraps (``采购总`` / ``金额(元)``, ``(二)部分公开(区分处理的,`` /
+    ``只计这一情形…)``): an unknown start becomes the label, a header keeps its tail
+    (whose unit decides how its amounts read), a label swallows the rest of itself.
+    """
+    if not out:
+        return False
+    seg = out[-1]
+    if _continues(seg, cell):
+        seg.text += cell
+        return True
+    if seg.values:
+        return False
+    joined = seg.text + cell
+    m = match(joined, table, template)
+    if m is not None and (seg.role == "unknown" or (seg.role == "header" and m[0] is not None and m[0] == seg.label)):
+        seg.label, seg.role, seg.text = m[0], m[1], joined
+        return True
+    return False
+
+
+def segments(rows: list[Row], table: str, template: str) -> list[Segment]:
+    """Cut a table's rows into label + values segments.
 
     Text that is neither a label nor a value (a row the template lacks, a unit
     line, prose) opens an ``unknown`` segment, so its numbers never land in the
     row before it.
     """
     out: list[Segment] = []
-    for row in grid.rows:
-        kinds = [_kind(cell, table, template) for cell in row]
+    for ri, row in enumerate(rows):
+        kinds = [_kind(cell, table, template) for cell in row.cells]
         last = len(kinds) - 1  # the row's last label
         while last >= 0 and kinds[last].__class__ is bool:
             last -= 1
-        for i, (cell, kind) in enumerate(zip(row, kinds)):
+        for i, (cell, kind) in enumerate(zip(row.cells, kinds)):
             if kind.__class__ is tuple:
-                out.append(Segment(kind[0], kind[1], cell))
+                out.append(Segment(kind[0], kind[1], cell, ri))
             elif i <= last:
                 continue  # merged-cell continuations and debris before a row's label
             elif kind:
                 if out:
-                    out[-1].values.append((cell, last >= 0))
-            elif out and not out[-1].values and (joined := _rejoin(out[-1], cell, table, template)):
-                out[-1] = joined
+                    out[-1].values.append(Value(cell, ri))
+            elif _join(out, cell, table, template):
+                continue
+            elif pieces := _pieces(cell, table, template):
+                texts, digits = pieces
+                for text in texts:
+                    lab, role = match(text, table, template)
+                    out.append(Segment(lab, role, text, ri))
+                if digits:
+                    out[-1].values.append(Value(digits, ri, glued=True))
             else:
-                out.append(Segment(None, "unknown", cell))
+                out.append(Segment(None, "unknown", cell, ri))
     return out
 
 
-def _rejoin(seg: Segment, cell: str, table: str, template: str) -> Segment | None:
-    """``seg`` with the next cell appended, when the two read as one label.
-
-    A scraped page breaks a label at its line wraps (``采购总`` / ``金额(元)``,
-    ``采购总金额`` / ``(元)``, ``(二)部分公开(区分处理的,`` / ``只计这一情形…)``):
-    an unknown start becomes the label, a header keeps its tail (whose unit
-    decides how its amounts read), and a known label swallows the rest of itself.
-    """
-    joined = seg.text + cell
-    m = match(joined, table, template)
-    if m is not None and (seg.role == "unknown" or (seg.role == "header" and m[0] is not None and m[0] == seg.label)):
-        return Segment(m[0], m[1], joined)
-    if seg.label is not None and L.normalize(joined) in {L.normalize(t) for t in (seg.label.zh, *seg.label.variants)}:
-        return Segment(seg.label, seg.role, joined)
-    return None
+# -- which table a row belongs to ---------------------------------------------------------------
 
 
 @text_cache()
-def _owners(cell: str) -> tuple[str, ...]:
+def owners(cell: str) -> tuple[str, ...]:
     """The tables (in either template) that have the label a cell holds."""
     return tuple(t for t in ("disclosure", "applications", "appeals")
-                 if any(match(cell, t, template) for template in L.TEMPLATES))
+                 if any(match(cell, t, template) or _pieces(cell, t, template) for template in L.TEMPLATES))
 
 
-def by_content(grid: Grid) -> dict[str, Grid]:
-    """A section's rows split among the tables (二 disclosure, 三 applications, 四 appeals) whose labels they hold.
-
-    A row goes to the table most of its labels belong to (a label of several
-    tables, like 总计, does not vote); a row without such a label (numbers, a
-    heading typed into the table) stays with the table before it. So a page
-    that prints all three tables as one, or under one heading, is still read.
-    """
-    parts: dict[str, list[list[str]]] = {}
-    current = None
-    for row in grid.rows:
-        votes: dict[str, int] = {}
-        for cell in row:
-            if cell and len(owners := _owners(cell)) == 1:
-                votes[owners[0]] = votes.get(owners[0], 0) + 1
-        best = sorted(votes.values(), reverse=True)
-        if best and (len(best) == 1 or best[0] > best[1]):
-            current = max(votes, key=votes.__getitem__)
-        if current:
-            parts.setdefault(current, []).append(row)
-    return {name: Grid(rows, grid.keeps_blanks) for name, rows in parts.items()}
+def vote(row: Row) -> str | None:
+    """The table most of a row's labels belong to (a label of several tables, like 总计, does not vote)."""
+    votes: dict[str, int] = {}
+    for cell in row.cells:
+        if cell and not is_value(cell) and len(own := owners(cell)) == 1:
+            votes[own[0]] = votes.get(own[0], 0) + 1
+    best = sorted(votes.values(), reverse=True)
+    if best and (len(best) == 1 or best[0] > best[1]):
+        return max(votes, key=votes.__getitem__)
+    return None
 
 
 _MARKERS = {t: tuple(L.normalize(m) for m in ms) for t, ms in L.TEMPLATE_MARKERS.items()}
@@ -168,17 +225,17 @@ _MARKERS = {t: tuple(L.normalize(m) for m in ms) for t, ms in L.TEMPLATE_MARKERS
 
 @text_cache()
 def _template_marked(cell: str) -> str | None:
-    """The template one of whose marker labels a cell starts with, if any."""
+    """The template one of whose marker labels a cell holds, if any (cells may run together)."""
     norm = L.normalize(cell)
-    return next((t for t, ms in _MARKERS.items() if norm.startswith(ms)), None)
+    return next((t for t, ms in _MARKERS.items() if any(m in norm for m in ms)), None)
 
 
-def detect_template(grids: list[Grid]) -> tuple[str | None, list[Finding]]:
+def detect_template(tables: list[list[Row]]) -> tuple[str | None, list[Finding]]:
     """The template whose marker labels occur (report-format.md §1)."""
     hits = dict.fromkeys(L.TEMPLATE_MARKERS, 0)
-    for grid in grids:
-        for row in grid.rows:
-            for cell in row:
+    for rows in tables:
+        for row in rows:
+            for cell in row.cells:
                 if t := _template_marked(cell):
                     hits[t] += 1
     if not any(hits.values()):
@@ -195,48 +252,153 @@ def detect_template(grids: list[Grid]) -> tuple[str | None, list[Finding]]:
 # -- placing values --------------------------------------------------------------------
 
 
-def _trim(values: list[str], n: int, keeps_blanks: bool) -> list[str]:
-    if not keeps_blanks:
-        return [v for v in values if clean(v)]
-    values = list(values)
-    while len(values) > n and not clean(values[-1]):
-        values.pop()
-    return values
+class Columns(NamedTuple):
+    """What placing one segment's values needs to know about its table."""
+
+    keys: list[str]
+    names: list[str]  # display labels, for findings
+    kinds: list[Kind]
+    total_last: bool = False  # the last column is the sum of the others (表三 总计)
+    default_money_unit: str = "万元"
 
 
-def place(values: list[str], kinds: list[Kind], keeps_blanks: bool, *, table: str, row: str | None,
-          columns: list[str], names: list[str], where: str, total_last: bool = False,
-          default_money_unit: str = "万元") -> tuple[list[Parsed], list[Finding]]:
-    """Put a segment's cells into the ``columns`` of one row (``names``: their display labels).
+def _splits(digits: str, n: int) -> list[str] | None:
+    """The one way to cut a digit run into ``n`` numbers without leading zeros, or None.
 
-    Positional only when the cell count equals the column count. Otherwise every
-    cell is NA, except (``total_last``) a last value that equals the sum of the
-    others, which is provably the 总计 column.
+    >>> _splits("000", 3), _splits("1000", 3), _splits("1234", 3)
+    (['0', '0', '0'], ['10', '0', '0'], None)
     """
-    n = len(columns)
-    cells = _trim(values, n, keeps_blanks)
-    if len(cells) == n:
-        parsed = [parse(c, k, default_money_unit) for c, k in zip(cells, kinds)]
-        found = [
-            finding("invalid_value", f"{where} / {names[i]}: {cells[i]!r} is not a number this column can hold",
-                    table, row, columns[i])
-            for i, p in enumerate(parsed) if p.status == "invalid"
-        ]
-        return parsed, found
-    if not cells:
+    if not 0 < n <= len(digits):
+        return None
+    # ways[i][k]: the cuts of digits[i:] into k numbers (0, 1 or 'many' = 2)
+    ways = [[0] * (n + 1) for _ in range(len(digits) + 1)]
+    ways[len(digits)][0] = 1
+    for i in range(len(digits) - 1, -1, -1):
+        ends = [i + 1] if digits[i] == "0" else range(i + 1, len(digits) + 1)
+        for k in range(1, n + 1):
+            ways[i][k] = min(2, sum(ways[j][k - 1] for j in ends))
+    if ways[0][n] != 1:
+        return None
+    out, i = [], 0
+    for k in range(n, 0, -1):
+        ends = [i + 1] if digits[i] == "0" else range(i + 1, len(digits) + 1)
+        j = next(j for j in ends if ways[j][k - 1])
+        out.append(digits[i:j])
+        i = j
+    return out
+
+
+def place(seg: Segment, rows: list[Row], cols: Columns, models: dict[int, list[tuple[int, int]]], where: str,
+          table: str, row_key: str | None) -> tuple[list[Parsed], list[Finding]]:
+    """Put a segment's cells into the columns of one row.
+
+    Positional only where the text proves it (see the module docstring). Otherwise
+    every cell is NA, except (``total_last``) a last value that equals the sum of
+    the others, which is provably the 总计 column.
+    """
+    n = len(cols.keys)
+    values = seg.values
+    if not values:
         return [BLANK] * n, []
+    cells = [v.text for v in values]
+    source = rows[values[0].row]
+    one_row = all(v.row == values[0].row for v in values)
+    placed: list[str] | None = None
+    if one_row and values[0].row == seg.row and source.blanks != "dropped":
+        kept = list(cells)
+        while len(kept) > n and not clean(kept[-1]):
+            kept.pop()  # padding after the row's cells
+        if len(kept) == n:
+            placed = kept
+        elif source.blanks == "kept":
+            return _ambiguous(kept, n, cols, where, table, row_key, dropped=False)
+    if placed is None:
+        cells = [c for c in cells if clean(c)]
+        if len(cells) == n:
+            placed = cells
+        elif len(values) == 1 and values[0].glued and (digits := _splits(values[0].text, n)):
+            placed = digits
+        elif one_row and (by_pos := _positioned(values, source, models.get(n))) is not None:
+            placed = by_pos
+        elif not cells:
+            return [BLANK] * n, []
+        else:
+            return _ambiguous(cells, n, cols, where, table, row_key, dropped=True)
+    parsed = [parse(c, k, cols.default_money_unit) if c is not None else BLANK for c, k in zip(placed, cols.kinds)]
+    found = [
+        finding("invalid_value", f"{where} / {cols.names[i]}: {placed[i]!r} is not a number this column can hold",
+                table, row_key, cols.keys[i])
+        for i, p in enumerate(parsed) if p.status == "invalid"
+    ]
+    return parsed, found
+
+
+def _positioned(values: list[Value], row: Row, model: list[tuple[int, int]] | None) -> list[str | None] | None:
+    """Values placed by their display columns, where each overlaps exactly one column of the table's model
+    and the row's label ends before the first column."""
+    if model is None or row.rendering != "aligned":
+        return None
+    out: list[str | None] = [None] * len(model)
+    start = len(row.cells) - len(values)  # a segment's values are the row's last cells
+    if start and row.spans[start - 1][1] > model[0][0]:
+        return None
+    for v, (a, b) in zip(values, row.spans[start:]):
+        hits = [i for i, (x, y) in enumerate(model) if a < y and x < b]
+        if len(hits) != 1 or out[hits[0]] is not None:
+            return None
+        out[hits[0]] = v.text
+    return out
+
+
+def column_models(segs: list[Segment], rows: list[Row]) -> dict[int, list[tuple[int, int]]]:
+    """Per value count, the display columns of a table's full rows, where they line up.
+
+    Each column spans the printed extent of its cell in the full rows (all cells
+    printed) that agree with each other; the model holds only when at least two
+    rows agree and their columns are in order and apart — text laid out in
+    columns, not one space apart.
+    """
+    found: dict[int, list[list[tuple[int, int]]]] = {}
+    for seg in segs:
+        values = seg.values
+        if not values or seg.role != "row" or any(v.row != values[0].row for v in values):
+            continue
+        row = rows[values[0].row]
+        if row.rendering != "aligned" or not all(clean(v.text) for v in values):
+            continue
+        found.setdefault(len(values), []).append(list(row.spans[len(row.cells) - len(values):]))
+    models = {}
+    for n, spans in found.items():
+        best: list[tuple[int, int]] | None = None
+        support = 0
+        for seed in spans:  # the largest group of full rows whose cells overlap column by column
+            model, agree = list(seed), 0
+            for other in spans:
+                if all(a < y and x < b for (a, b), (x, y) in zip(other, model)):
+                    model = [(min(a, x), max(b, y)) for (a, b), (x, y) in zip(other, model)]
+                    agree += 1
+            if agree > support:
+                best, support = model, agree
+        if support >= 2 and all(best[i][1] < best[i + 1][0] for i in range(n - 1)):
+            models[n] = best
+    return models
+
+
+def _ambiguous(cells: list[str], n: int, cols: Columns, where: str, table: str, row_key: str | None,
+               dropped: bool) -> tuple[list[Parsed], list[Finding]]:
     out = [BLANK] * n
     placed = ""
     nums = [parse(c, "count") for c in cells]
-    if total_last and 2 <= len(cells) <= n and all(p.status == "ok" for p in nums):
+    if dropped and cols.total_last and 2 <= len(cells) <= n and all(p.status == "ok" for p in nums):
         *parts, last = [p.value for p in nums]
         if last == sum(parts):
             out[-1] = nums[-1]
-            placed = f"; the last, {last}, equals the sum of the others and is kept as {names[-1]}"
+            placed = f"; the last, {last}, equals the sum of the others and is kept as {cols.names[-1]}"
     raw = " ".join(repr(c) for c in cells)
-    message = (f"{where}: {len(cells)} cells for {n} columns ({raw}); "
-               f"empty cells were dropped, so which columns they belong to is unknown{placed}")
-    return out, [finding("ambiguous_columns", message, table, row)]
+    why = ("empty cells were dropped, so which columns they belong to is unknown" if dropped
+           else "the row does not have one cell per column")
+    message = f"{where}: {len(cells)} cells for {n} columns ({raw}); {why}{placed}"
+    return out, [finding("ambiguous_columns", message, table, row_key)]
 
 
 def _header_unit(segs: list[Segment], measure_key: str) -> str | None:
@@ -250,19 +412,21 @@ def _header_unit(segs: list[Segment], measure_key: str) -> str | None:
 
 def _numbers(seg: Segment) -> str:
     """The segment's cells that read as numbers or blanks, for a finding; empty if none."""
-    return " ".join(v for v, _ in seg.values if clean(v) and is_value(v))
+    return " ".join(v.text for v in seg.values if clean(v.text) and is_value(v.text))
 
 
 def _rows_by_key(segs: list[Segment], table: str) -> tuple[dict[str, Segment], list[Finding]]:
+    """Each template row's segment; a repeated row keeps the first that holds numbers."""
     found: list[Finding] = []
     by_key: dict[str, Segment] = {}
     for seg in segs:
         if seg.role == "row" and not seg.label.group:
-            if seg.label.key not in by_key:
-                by_key[seg.label.key] = seg
+            key = seg.label.key
+            if key not in by_key or (not _numbers(by_key[key]) and _numbers(seg)):
+                by_key[key] = seg
             elif numbers := _numbers(seg):
-                found.append(finding("unplaced_value", f"{L.zh(seg.label.key)} appears twice; the second "
-                                     f"row's cells ({numbers}) are not used", table, seg.label.key))
+                found.append(finding("unplaced_value", f"{L.zh(key)} appears twice; the second "
+                                     f"row's cells ({numbers}) are not used", table, key))
         elif table == "appeals" or not (numbers := _numbers(seg)):
             continue
         elif seg.role == "unknown":
@@ -278,10 +442,19 @@ def _rows_by_key(segs: list[Segment], table: str) -> tuple[dict[str, Segment], l
 # -- the three tables --------------------------------------------------------------------
 
 
-def disclosure(grid: Grid, template: str) -> tuple[list[tuple], list[Finding]]:
+class Read(NamedTuple):
+    """One table as read: its records, the reader's findings, and the segment of each row found."""
+
+    records: list[tuple]
+    findings: list[Finding]
+    rows: dict[str, Segment]  # row key -> its segment (table 四: its one data row under None)
+
+
+def disclosure(rows: list[Row], template: str) -> Read:
     """Table 二 -> records (item, measure, value, unit)."""
-    segs = segments(grid, "disclosure", template)
+    segs = segments(rows, "disclosure", template)
     by_key, found = _rows_by_key(segs, "disclosure")
+    models = column_models(segs, rows)
     records = []
     for item, measures in L.DISCLOSURE_LAYOUT[template]:
         labs = [L.measure(m, template) for m in measures]
@@ -291,49 +464,50 @@ def disclosure(grid: Grid, template: str) -> tuple[list[tuple], list[Finding]]:
             found.append(finding("missing_row", f"row {L.zh(item)} not found in table 二", "disclosure", item))
             values = [BLANK] * len(measures)
         else:
-            values, more = place([v for v, _ in seg.values], [lab.kind for lab in labs], grid.keeps_blanks,
-                                 table="disclosure", row=item, columns=list(measures),
-                                 names=[lab.zh for lab in labs], where=f"表二 {L.zh(item)}",
-                                 default_money_unit=header_unit or "万元")
+            cols = Columns(list(measures), [lab.zh for lab in labs], [lab.kind for lab in labs],
+                           default_money_unit=header_unit or "万元")
+            values, more = place(seg, rows, cols, models, f"表二 {L.zh(item)}", "disclosure", item)
             found += more
         for lab, p in zip(labs, values):
             if lab.kind == "money" and p.status == "ok" and p.unit is None and header_unit is None:
                 found.append(finding("assumed_unit", f"{L.zh(item)} {lab.zh} {p.value:g} has no unit in the cell or "
                                      f"header; taken as 万元", "disclosure", item, lab.key))
             records.append((item, lab.key, p.value, lab.unit))
-    return records, found
+    return Read(records, found, by_key)
 
 
-def applications(grid: Grid, template: str) -> tuple[list[tuple], list[Finding]]:
+def applications(rows: list[Row], template: str) -> Read:
     """Table 三 -> records (row, applicant, value)."""
-    segs = segments(grid, "applications", template)
+    segs = segments(rows, "applications", template)
     by_key, found = _rows_by_key(segs, "applications")
-    columns = L.keys("applicant")
-    names = [L.zh(c) for c in columns]
+    models = column_models(segs, rows)
+    keys = list(L.keys("applicant"))
+    cols = Columns(keys, [L.zh(c) for c in keys], ["count"] * len(keys), total_last=True)
     records = []
     for row in L.application_rows(template):
         seg = by_key.get(row)
         if seg is None:
             found.append(finding("missing_row", f"row {L.zh(row)} not found in table 三", "applications", row))
-            values = [BLANK] * len(columns)
+            values = [BLANK] * len(keys)
         else:
-            values, more = place([v for v, _ in seg.values], ["count"] * len(columns), grid.keeps_blanks,
-                                 table="applications", row=row, columns=columns, names=names,
-                                 where=f"表三 {L.zh(row)}", total_last=True)
+            values, more = place(seg, rows, cols, models, f"表三 {L.zh(row)}", "applications", row)
             found += more
-        records += [(row, col, p.value) for col, p in zip(columns, values)]
-    return records, found
+        records += [(row, col, p.value) for col, p in zip(keys, values)]
+    return Read(records, found, by_key)
 
 
-def appeals(grid: Grid, template: str) -> tuple[list[tuple], list[Finding]]:
-    """Table 四 -> records (proceeding, outcome, value): one data row of 15 cells."""
-    segs = segments(grid, "appeals", template)
-    cells = segs[-1].values if segs else []
+def appeals(rows: list[Row], template: str) -> Read:
+    """Table 四 -> records (proceeding, outcome, value): one data row of 15 cells after its headers."""
+    segs = segments(rows, "appeals", template)
     columns = [(p, o) for p in L.keys("proceeding") for o in L.keys("outcome")]
-    raw = [c for c, _ in cells]
-    if grid.keeps_blanks and len(raw) > len(columns):
-        raw = [c for c, in_label_row in cells if clean(c) or not in_label_row]
-    values, found = place(raw, ["count"] * len(columns), grid.keeps_blanks, table="appeals", row=None,
-                          columns=[o for _, o in columns], names=[L.zh(p) + L.zh(o) for p, o in columns],
-                          where="表四")
-    return [(p, o, v.value) for (p, o), v in zip(columns, values)], found
+    labelled = {seg.row for seg in segs}
+    values = [v for seg in segs for v in seg.values]
+    if len(values) > len(columns):  # empty cells of header rows are merged positions, not data
+        values = [v for v in values if clean(v.text) or v.row not in labelled]
+    data = Segment(None, "row", "表四", values[0].row if values else -1, values)
+    cols = Columns([o for _, o in columns], [L.zh(p) + L.zh(o) for p, o in columns], ["count"] * len(columns))
+    parsed, found = place(data, rows, cols, {}, "表四", "appeals", None)
+    return Read([(p, o, v.value) for (p, o), v in zip(columns, parsed)], found, {"data": data} if values else {})
+
+
+READERS = {"disclosure": disclosure, "applications": applications, "appeals": appeals}

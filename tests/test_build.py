@@ -1,6 +1,6 @@
 """gkdata.build / gkdata.load: statuses, interruption, determinism, cache, executors, schema, CLI.
 
-The inputs are the real seeds plus a truncated, an empty, a binary and a
+The inputs are the real seeds plus a news article, an empty, a binary and a
 duplicated file; every assertion is about values read from them.
 """
 
@@ -35,15 +35,14 @@ DATA_FILES = sorted(f"{t}.{ext}" for t in store.TABLES for ext in ("parquet", "c
 
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory) -> Path:
-    """Seeds in two sub-folders, a duplicate, three bad files and a file that is not an input."""
+    """Seeds in two sub-folders, a duplicate, three files that are no report and a file that is not an input."""
     raw = tmp_path_factory.mktemp("mixed") / "raw"
     for seed, folder in (("000", "2019"), ("002", "2019"), ("001", "2020"), ("003", "2020"), ("004", "2020")):
         (raw / folder).mkdir(parents=True, exist_ok=True)
         shutil.copy(SEEDS[seed], raw / folder / SEEDS[seed].name)
     shutil.copy(SEEDS["003"], raw / "2020" / "copy_of_003.txt")
     (raw / "bad").mkdir()
-    text = SEEDS["004"].read_text(encoding="utf-8")
-    (raw / "bad" / "truncated.txt").write_text(text[: text.index("(六)其他处理 |")], encoding="utf-8")
+    (raw / "bad" / "news.txt").write_text("县政府召开常务会议\n\n会议研究了春耕生产工作。\n", encoding="utf-8")
     (raw / "bad" / "empty.txt").write_bytes(b"")
     (raw / "bad" / "binary.txt").write_bytes(bytes(range(256)) * 20)
     (raw / "notes.md").write_text("not a report", encoding="utf-8")
@@ -86,7 +85,7 @@ def test_mixed_folder_gives_a_row_per_file_with_its_status(mixed, tmp_path):
     assert r.index.tolist() == ["2019/000_83d950f2ae04f609.txt", "2019/002_b2d2c71bcc05c0a2.txt",
                                 "2020/001_d822c2f35621c521.txt", "2020/003_e0c0fba79554bc10.txt",
                                 "2020/004_8b07afbb35c54ec3.txt", "2020/copy_of_003.txt",
-                                "bad/binary.txt", "bad/empty.txt", "bad/truncated.txt"]
+                                "bad/binary.txt", "bad/empty.txt", "bad/news.txt"]
     assert r["status"].value_counts().to_dict() == {"ok": 5, "failed": 3, "duplicate": 1}
     for path, row in r.iterrows():
         data = (mixed / path).read_bytes()
@@ -94,12 +93,12 @@ def test_mixed_folder_gives_a_row_per_file_with_its_status(mixed, tmp_path):
     assert r.loc["2020/004_8b07afbb35c54ec3.txt", ["region", "year", "layout", "errors"]].tolist() == \
         ["阿里地区", 2020, "pipe", 7]
     # failed rows carry the ReportError's reason, read from the same file
-    for path in ("bad/binary.txt", "bad/empty.txt", "bad/truncated.txt"):
+    for path in ("bad/binary.txt", "bad/empty.txt", "bad/news.txt"):
         with pytest.raises(gkdata.ReportError) as e:
             gkdata.read_report(mixed / path)
         assert r.loc[path, "error"] == e.value.reason
     assert r.loc["bad/empty.txt", "error"] == "the file is empty"
-    assert r.loc["bad/truncated.txt", "error"].startswith("the file ends inside table 三")
+    assert r.loc["bad/news.txt", "error"].startswith("no numbered sections")
     dup = r.loc["2020/copy_of_003.txt"]
     assert (dup["status"], dup["error"], dup["region"]) == ("duplicate", "same content as an earlier file", "会宁县")
     assert dup["report_id"] == r.loc["2020/003_e0c0fba79554bc10.txt", "report_id"]
@@ -203,6 +202,18 @@ def test_bad_arguments_are_refused_before_anything_is_written(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"empty: no input files \(\.txt"):
         gkdata.build(tmp_path / "empty", tmp_path / "out")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
+
+
+def test_a_cut_off_report_builds_as_ok_with_its_truncated_finding(tmp_path):
+    (tmp_path / "raw").mkdir()
+    text = SEEDS["004"].read_text(encoding="utf-8")
+    (tmp_path / "raw" / "cut.txt").write_text(text[: text.index("(六)其他处理 |")], encoding="utf-8")
+    corpus = gkdata.build(tmp_path / "raw", tmp_path / "out").corpus
+    assert corpus.reports["status"].tolist() == ["ok"]
+    cut = corpus.findings[corpus.findings["check"] == "truncated"]
+    assert cut[["table", "row"]].values.tolist() == [["applications", "not_processed_confirmation"]]
+    granted = corpus.applications.set_index(["row", "applicant"]).loc[("granted", "other_org"), "value"]
+    assert granted == 16  # a row before the cut, as printed
 
 
 def test_a_build_of_only_unreadable_files_has_empty_tables_that_load(tmp_path):

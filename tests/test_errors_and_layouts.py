@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 import gkdata
-from gkdata.layouts import detect
+from gkdata import labels
 
-from conftest import SEEDS
+from conftest import SEEDS, expected
 
 
 def test_empty_file(tmp_path):
@@ -37,13 +37,26 @@ def test_report_without_tables():
         gkdata.read_report(text, name="prose.txt")
 
 
-@pytest.mark.parametrize("seed, cut_at", [("000", "\t6.属于四类过程性信息"), ("004", "(六)其他处理 |"),
-                                          ("001", "(五)不予处理")])
-def test_truncated_inside_table_three(seed, cut_at):
+@pytest.mark.parametrize("seed, cut_at, first_lost", [
+    ("000", "\t6.属于四类过程性信息", "denied_internal_affairs"),  # the cut falls after row 5's last cell
+    ("004", "(六)其他处理 |", "other_handling"),  # after row 5's trailing placeholder: row 5 is whole
+    ("001", "(五)不予处理", "unable_unclear_after_correction"),
+])
+def test_a_report_cut_inside_table_three_keeps_the_rows_before_the_cut(seed, cut_at, first_lost):
     text = SEEDS[seed].read_text(encoding="utf-8")
-    truncated = text[: text.index(cut_at)].encode()
-    with pytest.raises(gkdata.ReportError, match=r"cut\.txt: the file ends inside table 三 .* truncated"):
-        gkdata.read_report(truncated, name="cut.txt")
+    r = gkdata.read_report(text[: text.index(cut_at)].encode(), name="cut.txt")
+    rows = labels.application_rows("2019")
+    got = r.wide("applications")
+    want = expected(seed)["applications"]
+    lost = rows.index(first_lost)
+    for row in rows[:lost]:
+        assert [None if pd.isna(v) else v for v in got.loc[row]] == want[row], row
+    assert got.loc[list(rows[lost:])].isna().all().all()
+    cut = r.findings[r.findings["check"] == "truncated"]
+    assert len(cut) == 1 and cut["severity"].iloc[0] == "error" and cut["table"].iloc[0] == "applications"
+    assert cut["row"].iloc[0] == rows[lost - 1] and labels.zh(rows[lost - 1]) in cut["message"].iloc[0]
+    assert r.disclosure.equals(gkdata.read_report(SEEDS[seed]).disclosure)  # the table before the cut is whole
+    assert r.appeals["value"].isna().all()
 
 
 def test_missing_file(tmp_path):
@@ -68,8 +81,10 @@ def test_crlf_line_endings():
 
 @pytest.mark.parametrize("seed, layout", [("000", "tabbed"), ("001", "blank-line"), ("002", "tabbed"),
                                           ("003", "tabbed"), ("004", "pipe")])
-def test_layout_is_detected(seed, layout):
-    assert detect(SEEDS[seed].read_text(encoding="utf-8")) == layout
+def test_layout_is_detected_from_the_text(seed, layout):
+    """From the text alone: the same bytes under any name read the same way."""
+    data = SEEDS[seed].read_bytes()
+    assert gkdata.read_report(data, name="report.dat").meta.layout == layout
 
 
 def test_a_corrupted_cell_is_na_with_a_finding():

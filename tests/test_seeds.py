@@ -106,5 +106,5 @@ def test_repr_names_region_year_template_layout_and_findings():
 
 
 def test_template_detected_from_labels():
-    grid = gkdata.layouts.READERS["pipe"](["本年制发件数 |", "本年废止件数 |", "现行有效件数 |"])
-    assert tables.detect_template([grid])[0] == "2021"
+    rows = gkdata.layouts.split(["本年制发件数 |", "本年废止件数 |", "现行有效件数 |"])
+    assert tables.detect_template([rows])[0] == "2021"

@@ -1,38 +1,73 @@
-"""Layout readers: the lines of one table section -> rows of cell strings.
+"""Splitters: the lines of a report -> :class:`Row` s of cell strings, in reading order.
 
-Each layout is one module with a ``read(lines) -> Grid`` function, registered
-in :data:`READERS`. A reader knows nothing about labels or numbers; the
-template logic in :mod:`gkdata.tables` works on its :class:`Grid` alone.
+A rendering that prints one table row per line is recognised line by line
+(:mod:`pipe_rows`, :mod:`tab_rows`, :mod:`aligned`), so one file may mix
+them; the other lines are read as a stream of cells, by :mod:`tabbed` when
+the text is a word processor's TAB-per-cell export, else by :mod:`stream`
+(one cell per paragraph or per ``text |`` line). A splitter knows nothing
+about labels or numbers beyond telling text from values; the aligner in
+:mod:`gkdata.tables` works on its rows alone.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable, Collection
 
-from . import blank_line, pipe, tabbed
-from .grid import Grid
+from . import aligned, pipe_rows, stream, tab_rows, tabbed
+from .rows import Row
 
-READERS = {
-    "tabbed": tabbed.read,
-    "pipe": pipe.read,
-    "blank-line": blank_line.read,
-}
-
-_PIPE_LINE = re.compile(r"\|[^\S\n]*$", re.MULTILINE)  # a line ending in a pipe (and white space)
+StreamReader = Callable[[list[str], int], list[Row]]
+READERS: dict[str, StreamReader] = {"tabbed": tabbed.read, "stream": stream.read}
+RENDERINGS = ("tabbed", "blank-line", "pipe", "pipe-rows", "tab-rows", "aligned", "spaced", "run-together")
 MIN_CELL_LINES = 20  # a table 三 alone has over 160 cells
 
 
 def detect(text: str) -> str:
-    """Name of the layout the tables of a text were written in.
+    """Which stream reader reads the lines that are not one-row-per-line: ``tabbed`` or ``stream``.
 
-    >>> detect("\\t规章\\n\\t7\\n" * 20)
-    'tabbed'
+    >>> detect("\\t规章\\n\\t7\\n" * 20), detect("规章 |\\n7 |\\n" * 20)
+    ('tabbed', 'stream')
     """
     tabbed_n = text.startswith("\t") + text.count("\n\t")  # lines that begin with a TAB
-    pipe_n = len(_PIPE_LINE.findall(text))
-    if max(tabbed_n, pipe_n) < MIN_CELL_LINES:
-        return "blank-line"
-    return "tabbed" if tabbed_n >= pipe_n else "pipe"
+    return "tabbed" if tabbed_n >= MIN_CELL_LINES else "stream"
 
 
-__all__ = ["Grid", "READERS", "detect"]
+def _row(line: str, i: int, reader: str) -> Row | None | bool:
+    """The row a line holds by itself, None for a line that is no row (a rule line), False for a stream line."""
+    if tab_rows.is_row(line):
+        return tab_rows.split(line, i)
+    text = line.strip()
+    if pipe_rows.is_row(text):
+        return pipe_rows.split(text, i)
+    if line[:1] != "\t" and (row := aligned.split(line, i, reader != "tabbed")) is not None:
+        return row
+    return False
+
+
+def split(lines: list[str], skip: Collection[int] = (), reader: str | None = None) -> list[Row]:
+    """Every row of the text in order; lines in ``skip`` (headings) are boundaries, not cells."""
+    if reader is None:
+        reader = detect("\n".join(lines))
+    read = READERS[reader]  # KeyError would be a bug: the names are ours
+    rows: list[Row] = []
+    run_start, run = 0, []
+    for i, line in enumerate(lines):
+        row = False if i not in skip else None
+        if row is False:
+            row = _row(line, i, reader)
+        if row is False:
+            if not run:
+                run_start = i
+            run.append(line)
+            continue
+        if run:
+            rows += read(run, run_start)
+            run = []
+        if row is not None:
+            rows.append(row)
+    if run:
+        rows += read(run, run_start)
+    return rows
+
+
+__all__ = ["READERS", "RENDERINGS", "Row", "detect", "split"]
