@@ -18,6 +18,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "ambiguous_columns": (WARNING, "a row lost its empty cells, so its numbers cannot be placed in columns"),
     "invalid_value": (WARNING, "a cell holds text that is not a number this column can hold"),
     "unplaced_value": (WARNING, "a number stands where no data cell is"),
+    "unknown_label": (WARNING, "a row label is as near to two labels of the template, so it is read as neither"),
     "missing_row": (WARNING, "a row of the template was not found in the table"),
     "missing_table": (ERROR, "a statistical table of the template is not in the report"),
     "truncated": (ERROR, "the text ends inside a table: the rows before the cut are kept, the rest are NA"),

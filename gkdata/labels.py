@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .cache import text_cache
+from .hanzi import simplify, strip_pinyin
 
 BOTH = ("2019", "2021")
 TEMPLATES = BOTH
@@ -199,6 +200,9 @@ SECTIONS = (
 
 # -- lookups -------------------------------------------------------------------------
 
+# Words a traditional-character mirror uses for the template's own (文件 is 檔案 on such pages);
+# no label of either template holds them.
+_MIRROR_WORDS = (("档案", "文件"),)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "「": '"', "」": '"', "'": '"', "‘": '"', "’": '"'})
 _SPACE = re.compile(r"\s+")
 _NUMBERING = re.compile(r"^(?:\((\d+)\)|(\d+)[、.,])")
@@ -208,16 +212,20 @@ _NUMBERING = re.compile(r"^(?:\((\d+)\)|(\d+)[、.,])")
 def normalize(text: str) -> str:
     """Label text in the one form used for matching.
 
-    Full-width punctuation becomes ASCII (NFKC), quotes unify, all whitespace
-    goes, and sub-item numbering ``1、`` / ``1．`` / ``(1)`` becomes ``1.``.
+    Traditional characters become simplified (and pinyin glosses go), full-width
+    punctuation becomes ASCII (NFKC), quotes unify, all whitespace goes, and
+    sub-item numbering ``1、`` / ``1．`` / ``(1)`` becomes ``1.``.
 
     >>> normalize("（一）予以公开 ")
     '(一)予以公开'
-    >>> normalize("1、属于国家秘密")
-    '1.属于国家秘密'
+    >>> normalize("1、属于国家秘密"), normalize("規範性檔案"), normalize("數(shù)量")
+    ('1.属于国家秘密', '规范性文件', '数量')
     """
-    t = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    t = unicodedata.normalize("NFKC", simplify(strip_pinyin(text))).translate(_QUOTES)
     t = _SPACE.sub("", t)
+    for word, template_word in _MIRROR_WORDS:
+        if word in t:
+            t = t.replace(word, template_word)
     return _NUMBERING.sub(lambda m: f"{m.group(1) or m.group(2)}.", t)
 
 

@@ -21,6 +21,8 @@ from . import checks, formats, narrative, sections, tables
 from . import labels as L
 from .errors import ReportError
 from .findings import Finding, finding
+from .hanzi import is_traditional, simplify
+from .meta import describe
 from .layouts import Row
 from .layouts import split as split_rows
 
@@ -44,6 +46,7 @@ class ReportMeta:
     sha256: str
     encoding: str
     is_template: bool
+    traditional: bool = False  # written in traditional characters (labels and headings were read simplified)
 
 
 class Report:
@@ -129,29 +132,9 @@ def _read_bytes(source: str | os.PathLike | bytes | BinaryIO, name: str) -> byte
     return source.read()
 
 
-_TITLE = re.compile(r"(\S*?)\s*((?:19|20)\d{2})\s*年度?\s*(?:政府信息公开|政务公开)工作年度报告")
-_PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日[至到]")
-_YEAR_END = re.compile(r"(?:19|20)\d{2}\s*年度?$")
-_ORGAN = re.compile(r"(人民政府办公室|人民政府|行政公署办公室|行政公署|政府办公室|行署办公室|行署|政府)$")
-_PREFIX = re.compile(r"^(?:-\s*)?(?:名\s*称|标\s*题)\s*[:：]")
 _DESCRIBE = re.compile(r"[（(]文字描述[）)]")
 # In text with U+3000 and NBSP made spaces; a match starts only where a run of spaces does (linear time).
 _GAP_BEFORE_UNIT = re.compile(r" (?<!  ) ++(?:余条|条|件|%|人次)")
-
-
-def _title(lines: list[str]) -> tuple[str | None, str | None, int | None]:
-    """(title, publisher, year) from the first lines; a title may be split after its year."""
-    head = [_PREFIX.sub("", line).strip() for line in lines[:30] if line.strip()]
-    pairs = [a + b for a, b in zip(head, head[1:]) if _YEAR_END.search(a)]
-    for text in head + pairs:
-        m = _TITLE.search(text) if len(text) < 80 and "年度报告" in text else None
-        if m:
-            return m.group(0).strip(), m.group(1) or None, int(m.group(2))
-    return None, None, None
-
-
-def _region(publisher: str | None) -> str | None:
-    return _ORGAN.sub("", publisher) or publisher if publisher else None
 
 
 def _is_prose(row: Row) -> bool:
@@ -217,8 +200,11 @@ def _complete(name: str, read: tables.Read, template: str) -> bool:
 
 def _cut(name: str, read: tables.Read, rows: list[Row], template: str, last_line: int) -> tables.Read:
     """A table the text ends inside: the row at the cut is NA, and a ``truncated`` finding says where."""
-    at_cut = {key for key, seg in read.rows.items()
-              if seg.values and rows[seg.values[-1].row].line >= last_line or rows[seg.row].line >= last_line}
+    def reaches_cut(seg: tables.Segment) -> bool:  # its label or a printed value is on the last line
+        printed = [v for v in seg.values if v.text]
+        return rows[seg.row].line >= last_line or bool(printed) and rows[printed[-1].row].line >= last_line
+
+    at_cut = {key for key, seg in read.rows.items() if reaches_cut(seg)}
     order = [r for r, _ in L.DISCLOSURE_LAYOUT[template]] if name == "disclosure" else (
         list(L.application_rows(template)) if name == "applications" else ["data"])
     found = [k for k in order if k in read.rows]
@@ -249,7 +235,8 @@ def read_text(text: str, source: str = "<text>", layout: str | None = None,
     plain text has its rendering detected, line by line.
     """
     lines = text.split("\n")
-    headings = sections.find(lines)
+    traditional = is_traditional(text[:4000])
+    headings = sections.find(lines, simplify if traditional else None)
     rows = split_rows(lines, {h.line for h in headings})
     located = locate(rows, headings)
     if not located.rows:
@@ -261,6 +248,7 @@ def read_text(text: str, source: str = "<text>", layout: str | None = None,
     reading = template or "2019"
     last_line = max((i for i, line in enumerate(lines) if line.strip()), default=0)
     records: dict[str, list[tuple]] = {}
+    glued = 0
     for name in TABLES:
         if name not in located.rows:
             records[name] = _empty_records(name, reading)
@@ -271,23 +259,28 @@ def read_text(text: str, source: str = "<text>", layout: str | None = None,
         if not located.after[name] and not _complete(name, read, reading):
             read = _cut(name, read, table_rows, reading, last_line)
         findings += read.findings
+        glued += read.glued
         if all(r[2] is None for r in read.records) and not any(f.check == "truncated" for f in read.findings):
             findings.append(finding("empty_table", f"table {L.TABLE_ZH[name][0]} is present but holds no numbers; "
                                     "its cells are NA, not 0", name))
         records[name] = read.records
     records["narrative"] = narrative.extract(text)  # table cells never read as prose figures
     placeholders = _placeholders(text)
-    rendering = layout or _rendering(located.rows)
+    rendering = layout or _rendering(located.rows, glued)
     return records, findings, {"layout": rendering, "template": template, "placeholders": placeholders,
-                               "lines": lines}
+                               "traditional": traditional}
 
 
-def _rendering(parts: dict[str, list[Row]]) -> str:
-    """The rendering most of the tables' rows were read in (meta.layout)."""
+def _rendering(parts: dict[str, list[Row]], glued: int) -> str:
+    """The rendering most of the tables' rows were read in (meta.layout); cells run together when
+    most label rows held their digits."""
     counts: dict[str, int] = {}
     for rows in parts.values():
         for row in rows:
             counts[row.rendering] = counts.get(row.rendering, 0) + len(row.cells)
+    labelled = sum(len(rows) for rows in parts.values())
+    if glued * 4 >= labelled:
+        return "run-together"
     return max(counts, key=counts.__getitem__)
 
 
@@ -337,9 +330,7 @@ def read_report(source: str | os.PathLike | bytes | BinaryIO, *, name: str | Non
     data = _read_bytes(source, source_name)
     text, encoding, layout = formats.to_text(data, source_name)
     records, findings, facts = read_text(text, source_name, layout)
-    title, publisher, year = _title(facts["lines"])
-    if year is None and (m := _PERIOD.search(text)):
-        year = int(m.group(1))
+    head = describe(text)
     is_template = bool(facts["placeholders"])
     if is_template:
         held = _blank_out(records)
@@ -349,9 +340,9 @@ def read_report(source: str | os.PathLike | bytes | BinaryIO, *, name: str | Non
             f"the report is an unfilled template (placeholders {shown}); the {held} numbers in its tables are "
             "the template's, not the publisher's data, and are left NA"))
     meta = ReportMeta(
-        region=_region(publisher), year=year, template=facts["template"], layout=facts["layout"],
-        title=title, publisher=publisher, source=source_name, sha256=hashlib.sha256(data).hexdigest(),
-        encoding=encoding, is_template=is_template,
+        region=head.region, year=head.year, template=facts["template"], layout=facts["layout"],
+        title=head.title, publisher=head.publisher, source=source_name, sha256=hashlib.sha256(data).hexdigest(),
+        encoding=encoding, is_template=is_template, traditional=facts["traditional"],
     )
     report = Report(meta, records, findings)
     report.finding_records += checks.check_report(report)

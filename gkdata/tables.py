@@ -26,7 +26,8 @@ from .numbers import BLANK, Kind, Parsed, clean, is_value, looks_numeric, parse
 # A label may carry a note after it: 规章(设区的市…), 本年增/减(指…), 1.申请人…、行政机关…
 _NOTE_START = tuple("(:,、;")
 _HEADER_UNIT = re.compile(r"\((?:单位:)?(万元|元)\)")
-_GLUED = re.compile(r"^(.*?\D)(\d+)$")  # a label with the row's digits run onto it: 规章000
+# A label with the row's cells run onto it: 规章000, 其他对外管理服务事项6-18, 政府集中采购586.4万元
+_GLUED = re.compile(r"^(.*?[^\d.\-])(-?\d[-\d.]*(?:万元|万|元)?)$")
 MAX_GLUED_DIGITS = 40  # longer digit runs are not a row of cells
 
 
@@ -73,21 +74,107 @@ def vocabulary(table: str, template: str) -> tuple[tuple[str, L.Label, str], ...
 
 @text_cache()
 def match(cell: str, table: str, template: str) -> tuple[L.Label | None, str] | None:
-    """The label a cell holds, or None. Captions match with label None."""
+    """The label a cell holds, or None. Captions match with label None.
+
+    Exact after normalisation (a note may follow: ``规章(设区的市…)``), numbered in
+    another style, cut where what remains is one label's start (``1.本机关不掌握相关政``),
+    or within a few edits of one label and clearly farther from every other
+    (``5.属于三类内容事务信息``).
+    """
     norm = L.normalize(cell)
     if not norm or is_value(cell):
         return None
     if table == "disclosure" and L.CAPTION.match(norm):
         return None, "header"
     for text, lab, role in vocabulary(table, template):
-        if norm == text or (norm.startswith(text) and norm[len(text)].startswith(_NOTE_START)):
+        if norm == text or (norm.startswith(text) and norm[len(text)].startswith(_NOTE_START)
+                            and match(norm[len(text):], table, template) is None):  # a note, not a second label
             return lab, role
     bare = L._unnumbered(norm)
     if bare != norm:  # numbered in another style (1、予以公开, 七、总计): numbering marks a row, not a header
         for text, lab in _bare_rows(table, template):
-            if bare == text or (bare.startswith(text) and bare[len(text)].startswith(_NOTE_START)):
+            if bare == text or (bare.startswith(text) and bare[len(text)].startswith(_NOTE_START)
+                                and match(bare[len(text):], table, template) is None):
                 return lab, "row"
+    for head in _heads(norm):
+        if head != norm and _exact(head, table, template):
+            continue  # a label followed by a second one, not by a note: the cell is two cells run together
+        if found := _prefixes(table, template).get(head):
+            return found
+        if (near := _nearest(head, table, template)) and near.sure:
+            return near.label, near.role
     return None
+
+
+def _heads(norm: str) -> tuple[str, ...]:
+    """The text to match loosely: the whole cell, and the part before a note that follows the label."""
+    cut = min((i for i in (norm.find(c) for c in _NOTE_START) if i >= MIN_LOOSE), default=-1)
+    return (norm, norm[:cut]) if cut > 0 else (norm,)
+
+
+def _exact(text: str, table: str, template: str) -> bool:
+    return any(text == t for t, _, _ in vocabulary(table, template))
+
+
+MIN_LOOSE = 4  # characters a cut or misspelt label must keep to be matched at all
+MAX_LOOSE = 60  # longer text is prose, not a misspelt label
+
+
+@lru_cache(maxsize=None)
+def _prefixes(table: str, template: str) -> dict[str, tuple[L.Label | None, str]]:
+    """Every start of a label text (at least :data:`MIN_LOOSE` long) that belongs to one label only."""
+    found: dict[str, tuple[L.Label | None, str] | None] = {}
+    for text, lab, role in vocabulary(table, template):
+        for k in range(MIN_LOOSE, len(text)):
+            head = text[:k]
+            seen = found.get(head, (lab, role))
+            found[head] = (lab, role) if seen is not None and seen[0] is lab else None
+    full = {text for text, _, _ in vocabulary(table, template)}
+    return {head: v for head, v in found.items() if v is not None and head not in full}
+
+
+class Near(NamedTuple):
+    """The label a text is nearest to, by edit distance, and whether that is clear."""
+
+    label: L.Label | None
+    role: str
+    distance: int
+    sure: bool  # within the tolerance and at least two edits nearer than any other label
+    others: tuple[str, ...]  # the other labels as near, when not sure
+
+
+def tolerance(text: str) -> int:
+    """Edits allowed between a misspelt label and its label: one per six characters, at least one."""
+    return max(1, len(text) // 6)
+
+
+@text_cache()
+def _nearest(text: str, table: str, template: str) -> Near | None:
+    """The label within :func:`tolerance` edits of a text, or None when none is that near."""
+    if not MIN_LOOSE <= len(text) <= MAX_LOOSE:
+        return None
+    from rapidfuzz import process  # imported on the first unknown cell: most reports have few
+    from rapidfuzz.distance import Levenshtein
+
+    vocab = vocabulary(table, template)
+    limit = tolerance(text)
+    hits = process.extract(text, [t for t, _, _ in vocab], scorer=Levenshtein.distance,
+                           score_cutoff=limit + 1, limit=12)
+    if not hits:
+        return None
+    best: dict[int, tuple[int, L.Label | None, str]] = {}  # label identity -> (distance, label, role)
+    for _, d, i in hits:
+        _, lab, role = vocab[i]
+        if id(lab) not in best or d < best[id(lab)][0]:
+            best[id(lab)] = (d, lab, role)
+    ranked = sorted(best.values(), key=lambda x: x[0])
+    d, lab, role = ranked[0]
+    if d > limit:
+        return None
+    rest = [r for r in ranked[1:]]
+    sure = not rest or rest[0][0] >= d + 2
+    others = tuple(r[1].zh for r in rest if r[0] <= d + 1 and r[1] is not None)
+    return Near(lab, role, d, sure, () if sure else (lab.zh if lab else "", *others))
 
 
 @lru_cache(maxsize=None)
@@ -117,6 +204,9 @@ def _pieces(cell: str, table: str, template: str) -> tuple[tuple[str, ...], str]
         return None
     out: list[str] = []
     while rest:
+        if out and match(rest, table, template) is not None:  # the last label may be cut or carry a note
+            out.append(rest)
+            break
         text = next((t for t, _, _ in vocabulary(table, template) if rest.startswith(t)), None)
         if text is None:
             return None
@@ -177,22 +267,29 @@ def segments(rows: list[Row], table: str, template: str) -> list[Segment]:
         while last >= 0 and kinds[last].__class__ is bool:
             last -= 1
         for i, (cell, kind) in enumerate(zip(row.cells, kinds)):
-            if kind.__class__ is tuple:
-                out.append(Segment(kind[0], kind[1], cell, ri))
-            elif i <= last:
-                continue  # merged-cell continuations and debris before a row's label
-            elif kind:
-                if out:
-                    out[-1].values.append(Value(cell, ri))
-            elif _join(out, cell, table, template):
-                continue
-            elif pieces := _pieces(cell, table, template):
-                texts, digits = pieces
+            if _GLUED.match(cell) and not is_value(cell) and (pieces := _pieces(cell, table, template)):
+                texts, digits = pieces  # cells run together: 规章000, 三、本年度办理结果(一)予以公开4200107
                 for text in texts:
                     lab, role = match(text, table, template)
                     out.append(Segment(lab, role, text, ri))
                 if digits:
                     out[-1].values.append(Value(digits, ri, glued=True))
+            elif kind.__class__ is tuple:
+                out.append(Segment(kind[0], kind[1], cell, ri))
+            elif i <= last:
+                continue  # merged-cell continuations and debris before a row's label
+            elif kind and is_value(cell):
+                if out:
+                    out[-1].values.append(Value(cell, ri))
+            elif not kind and _join(out, cell, table, template):
+                continue
+            elif pieces := _pieces(cell, table, template):  # header labels run together
+                for text in pieces[0]:
+                    lab, role = match(text, table, template)
+                    out.append(Segment(lab, role, text, ri))
+            elif kind:
+                if out:
+                    out[-1].values.append(Value(cell, ri))  # meant as a value, unreadable: a finding says so
             else:
                 out.append(Segment(None, "unknown", cell, ri))
     return out
@@ -208,16 +305,27 @@ def owners(cell: str) -> tuple[str, ...]:
                  if any(match(cell, t, template) or _pieces(cell, t, template) for template in L.TEMPLATES))
 
 
+@text_cache()
+def _owner(cell: str) -> str | None:
+    """The one table a label cell belongs to; None for values and labels of several tables (总计)."""
+    if not cell or is_value(cell):
+        return None
+    own = owners(cell)
+    return own[0] if len(own) == 1 else None
+
+
 def vote(row: Row) -> str | None:
     """The table most of a row's labels belong to (a label of several tables, like 总计, does not vote)."""
     votes: dict[str, int] = {}
     for cell in row.cells:
-        if cell and not is_value(cell) and len(own := owners(cell)) == 1:
-            votes[own[0]] = votes.get(own[0], 0) + 1
+        if own := _owner(cell):
+            votes[own] = votes.get(own, 0) + 1
+    if not votes:
+        return None
+    if len(votes) == 1:
+        return next(iter(votes))
     best = sorted(votes.values(), reverse=True)
-    if best and (len(best) == 1 or best[0] > best[1]):
-        return max(votes, key=votes.__getitem__)
-    return None
+    return max(votes, key=votes.__getitem__) if best[0] > best[1] else None
 
 
 _MARKERS = {t: tuple(L.normalize(m) for m in ms) for t, ms in L.TEMPLATE_MARKERS.items()}
@@ -260,31 +368,60 @@ class Columns(NamedTuple):
     kinds: list[Kind]
     total_last: bool = False  # the last column is the sum of the others (表三 总计)
     default_money_unit: str = "万元"
+    counted: bool = False  # every row of the table counts right with its empty lines as cells
 
 
-def _splits(digits: str, n: int) -> list[str] | None:
-    """The one way to cut a digit run into ``n`` numbers without leading zeros, or None.
+def counts_right(by_key: dict[str, Segment], rows: list[Row], widths: dict[str, int]) -> bool:
+    """Whether a table's rows were printed with one empty line per empty cell: every row of
+    ``counted`` cells holds exactly its number of cells, blanks included."""
+    filled = [(key, seg) for key, seg in by_key.items() if seg.values]
+    return bool(filled) and all(rows[seg.row].blanks == "counted" and len(seg.values) == widths[key]
+                                and all(rows[v.row].blanks == "counted" for v in seg.values) for key, seg in filled)
 
-    >>> _splits("000", 3), _splits("1000", 3), _splits("1234", 3)
+
+_PART = {  # how one cell of each kind is written when cells run together
+    "count": re.compile(r"0|[1-9]\d*"),
+    "change": re.compile(r"-?(?:0|[1-9]\d*)"),
+    "money": re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?"),
+}
+_UNIT_END = re.compile(r"(万元|万|元)$")
+
+
+def _splits(run: str, kinds: list[Kind]) -> list[str] | None:
+    """The one way to cut a run of cells written together into one cell per column, or None.
+
+    A cell is a number without leading zeros (``0`` alone is zero); a change may
+    start with ``-``, an amount have decimals and the run end with its unit.
+
+    >>> _splits("000", ["count"] * 3), _splits("1000", ["count"] * 3), _splits("1234", ["count"] * 3)
     (['0', '0', '0'], ['10', '0', '0'], None)
+    >>> _splits("6-18", ["count", "change", "count"]), _splits("586.4万元", ["count", "money"])
+    (['6', '-1', '8'], None)
     """
-    if not 0 < n <= len(digits):
+    n = len(kinds)
+    unit = ""
+    if m := _UNIT_END.search(run):
+        if kinds[-1] != "money":
+            return None
+        run, unit = run[:m.start()], m.group(1)
+    if not 0 < n <= len(run):
         return None
-    # ways[i][k]: the cuts of digits[i:] into k numbers (0, 1 or 'many' = 2)
-    ways = [[0] * (n + 1) for _ in range(len(digits) + 1)]
-    ways[len(digits)][0] = 1
-    for i in range(len(digits) - 1, -1, -1):
-        ends = [i + 1] if digits[i] == "0" else range(i + 1, len(digits) + 1)
-        for k in range(1, n + 1):
-            ways[i][k] = min(2, sum(ways[j][k - 1] for j in ends))
-    if ways[0][n] != 1:
+    ends = [[[j for j in range(i + 1, len(run) + 1) if _PART[kinds[k]].fullmatch(run, i, j)] for i in range(len(run))]
+            for k in range(n)]
+    # ways[k][i]: the cuts of run[i:] into the cells k… (0, 1 or 2 = more than one)
+    ways = [[0] * (len(run) + 1) for _ in range(n + 1)]
+    ways[n][len(run)] = 1
+    for k in range(n - 1, -1, -1):
+        for i in range(len(run) - 1, -1, -1):
+            ways[k][i] = min(2, sum(ways[k + 1][j] for j in ends[k][i]))
+    if ways[0][0] != 1:
         return None
     out, i = [], 0
-    for k in range(n, 0, -1):
-        ends = [i + 1] if digits[i] == "0" else range(i + 1, len(digits) + 1)
-        j = next(j for j in ends if ways[j][k - 1])
-        out.append(digits[i:j])
+    for k in range(n):
+        j = next(j for j in ends[k][i] if ways[k + 1][j])
+        out.append(run[i:j])
         i = j
+    out[-1] += unit
     return out
 
 
@@ -312,16 +449,23 @@ def place(seg: Segment, rows: list[Row], cols: Columns, models: dict[int, list[t
             placed = kept
         elif source.blanks == "kept":
             return _ambiguous(kept, n, cols, where, table, row_key, dropped=False)
+    if placed is None and cols.counted and len(cells) == n:
+        placed = cells
+    if placed is None and seg.label is not None and any(rows[v.row].blanks == "marked" for v in values):
+        placed = _marked(values, rows, n)
     if placed is None:
         cells = [c for c in cells if clean(c)]
         if len(cells) == n:
             placed = cells
-        elif len(values) == 1 and values[0].glued and (digits := _splits(values[0].text, n)):
-            placed = digits
+        elif len(values) == 1 and values[0].glued and (split := _splits(values[0].text, cols.kinds)):
+            placed = split
         elif one_row and (by_pos := _positioned(values, source, models.get(n))) is not None:
             placed = by_pos
         elif not cells:
             return [BLANK] * n, []
+        elif len(values) == 1 and values[0].glued:
+            return _ambiguous(cells, n, cols, where, table, row_key, dropped=False,
+                              why="its cells ran together and can be cut into columns in more than one way")
         else:
             return _ambiguous(cells, n, cols, where, table, row_key, dropped=True)
     parsed = [parse(c, k, cols.default_money_unit) if c is not None else BLANK for c, k in zip(placed, cols.kinds)]
@@ -331,6 +475,16 @@ def place(seg: Segment, rows: list[Row], cols: Columns, models: dict[int, list[t
         for i, p in enumerate(parsed) if p.status == "invalid"
     ]
     return parsed, found
+
+
+def _marked(values: list[Value], rows: list[Row], n: int) -> list[str] | None:
+    """A stream row's cells with the lines of pipes between its label and its last value as empty
+    cells, when that makes one cell per column (pipes after the last value prove nothing)."""
+    filled = [i for i, v in enumerate(values) if clean(v.text)]
+    inner = values[:filled[-1] + 1] if filled else []
+    if len(inner) == n and all(rows[v.row].blanks in ("dropped", "marked") for v in inner):
+        return [v.text for v in inner]
+    return None
 
 
 def _positioned(values: list[Value], row: Row, model: list[tuple[int, int]] | None) -> list[str | None] | None:
@@ -385,7 +539,7 @@ def column_models(segs: list[Segment], rows: list[Row]) -> dict[int, list[tuple[
 
 
 def _ambiguous(cells: list[str], n: int, cols: Columns, where: str, table: str, row_key: str | None,
-               dropped: bool) -> tuple[list[Parsed], list[Finding]]:
+               dropped: bool, why: str | None = None) -> tuple[list[Parsed], list[Finding]]:
     out = [BLANK] * n
     placed = ""
     nums = [parse(c, "count") for c in cells]
@@ -395,8 +549,8 @@ def _ambiguous(cells: list[str], n: int, cols: Columns, where: str, table: str, 
             out[-1] = nums[-1]
             placed = f"; the last, {last}, equals the sum of the others and is kept as {cols.names[-1]}"
     raw = " ".join(repr(c) for c in cells)
-    why = ("empty cells were dropped, so which columns they belong to is unknown" if dropped
-           else "the row does not have one cell per column")
+    why = why or ("empty cells were dropped, so which columns they belong to is unknown" if dropped
+                  else "the row does not have one cell per column")
     message = f"{where}: {len(cells)} cells for {n} columns ({raw}); {why}{placed}"
     return out, [finding("ambiguous_columns", message, table, row_key)]
 
@@ -415,7 +569,15 @@ def _numbers(seg: Segment) -> str:
     return " ".join(v.text for v in seg.values if clean(v.text) and is_value(v.text))
 
 
-def _rows_by_key(segs: list[Segment], table: str) -> tuple[dict[str, Segment], list[Finding]]:
+def _near_miss(text: str, table: str, template: str) -> tuple[str, ...]:
+    """The labels an unknown text is equally near to (a typo that could be either), if any."""
+    for head in _heads(L.normalize(text)):
+        if (near := _nearest(head, table, template)) and not near.sure:
+            return near.others
+    return ()
+
+
+def _rows_by_key(segs: list[Segment], table: str, template: str) -> tuple[dict[str, Segment], list[Finding]]:
     """Each template row's segment; a repeated row keeps the first that holds numbers."""
     found: list[Finding] = []
     by_key: dict[str, Segment] = {}
@@ -429,6 +591,9 @@ def _rows_by_key(segs: list[Segment], table: str) -> tuple[dict[str, Segment], l
                                      f"row's cells ({numbers}) are not used", table, key))
         elif table == "appeals" or not (numbers := _numbers(seg)):
             continue
+        elif seg.role == "unknown" and (near := _near_miss(seg.text, table, template)):
+            found.append(finding("unknown_label", f"{seg.text!r} is as near to {' and '.join(near)} as to any "
+                                 f"one label, so it is read as neither; its numbers ({numbers}) are not used", table))
         elif seg.role == "unknown":
             found.append(finding("unplaced_value", f"{seg.text!r} is not a row of the template; its numbers "
                                  f"({numbers}) are not used", table))
@@ -447,14 +612,20 @@ class Read(NamedTuple):
 
     records: list[tuple]
     findings: list[Finding]
-    rows: dict[str, Segment]  # row key -> its segment (table 四: its one data row under None)
+    rows: dict[str, Segment]  # row key -> its segment (table 四: its one data row under "data")
+    glued: int = 0  # rows whose cells ran together (``规章000``), for the rendering's name
+
+
+def _glued(segs: list[Segment]) -> int:
+    return sum(any(v.glued for v in seg.values) for seg in segs)
 
 
 def disclosure(rows: list[Row], template: str) -> Read:
     """Table 二 -> records (item, measure, value, unit)."""
     segs = segments(rows, "disclosure", template)
-    by_key, found = _rows_by_key(segs, "disclosure")
+    by_key, found = _rows_by_key(segs, "disclosure", template)
     models = column_models(segs, rows)
+    counted = counts_right(by_key, rows, {item: len(ms) for item, ms in L.DISCLOSURE_LAYOUT[template]})
     records = []
     for item, measures in L.DISCLOSURE_LAYOUT[template]:
         labs = [L.measure(m, template) for m in measures]
@@ -465,7 +636,7 @@ def disclosure(rows: list[Row], template: str) -> Read:
             values = [BLANK] * len(measures)
         else:
             cols = Columns(list(measures), [lab.zh for lab in labs], [lab.kind for lab in labs],
-                           default_money_unit=header_unit or "万元")
+                           default_money_unit=header_unit or "万元", counted=counted)
             values, more = place(seg, rows, cols, models, f"表二 {L.zh(item)}", "disclosure", item)
             found += more
         for lab, p in zip(labs, values):
@@ -473,16 +644,17 @@ def disclosure(rows: list[Row], template: str) -> Read:
                 found.append(finding("assumed_unit", f"{L.zh(item)} {lab.zh} {p.value:g} has no unit in the cell or "
                                      f"header; taken as 万元", "disclosure", item, lab.key))
             records.append((item, lab.key, p.value, lab.unit))
-    return Read(records, found, by_key)
+    return Read(records, found, by_key, _glued(segs))
 
 
 def applications(rows: list[Row], template: str) -> Read:
     """Table 三 -> records (row, applicant, value)."""
     segs = segments(rows, "applications", template)
-    by_key, found = _rows_by_key(segs, "applications")
+    by_key, found = _rows_by_key(segs, "applications", template)
     models = column_models(segs, rows)
     keys = list(L.keys("applicant"))
-    cols = Columns(keys, [L.zh(c) for c in keys], ["count"] * len(keys), total_last=True)
+    counted = counts_right(by_key, rows, dict.fromkeys(L.application_rows(template), len(keys)))
+    cols = Columns(keys, [L.zh(c) for c in keys], ["count"] * len(keys), total_last=True, counted=counted)
     records = []
     for row in L.application_rows(template):
         seg = by_key.get(row)
@@ -493,7 +665,7 @@ def applications(rows: list[Row], template: str) -> Read:
             values, more = place(seg, rows, cols, models, f"表三 {L.zh(row)}", "applications", row)
             found += more
         records += [(row, col, p.value) for col, p in zip(keys, values)]
-    return Read(records, found, by_key)
+    return Read(records, found, by_key, _glued(segs))
 
 
 def appeals(rows: list[Row], template: str) -> Read:
@@ -504,10 +676,19 @@ def appeals(rows: list[Row], template: str) -> Read:
     values = [v for seg in segs for v in seg.values]
     if len(values) > len(columns):  # empty cells of header rows are merged positions, not data
         values = [v for v in values if clean(v.text) or v.row not in labelled]
+    if len(values) == 1 and values[0].text.isdigit() and len(values[0].text) >= len(columns):
+        values = [values[0]._replace(glued=True)]  # more digits than a count has: the row's cells run together
+    counted = False
+    if segs and values and all(rows[v.row].blanks == "counted" for v in values):
+        tail = segs[-1].values  # with its empty lines as cells: the data row after the last header
+        counted = len(tail) == len(columns)
+        values = tail if counted else values
     data = Segment(None, "row", "表四", values[0].row if values else -1, values)
-    cols = Columns([o for _, o in columns], [L.zh(p) + L.zh(o) for p, o in columns], ["count"] * len(columns))
+    cols = Columns([o for _, o in columns], [L.zh(p) + L.zh(o) for p, o in columns], ["count"] * len(columns),
+                   counted=counted)
     parsed, found = place(data, rows, cols, {}, "表四", "appeals", None)
-    return Read([(p, o, v.value) for (p, o), v in zip(columns, parsed)], found, {"data": data} if values else {})
+    return Read([(p, o, v.value) for (p, o), v in zip(columns, parsed)], found, {"data": data} if values else {},
+                _glued(segs))
 
 
 READERS = {"disclosure": disclosure, "applications": applications, "appeals": appeals}

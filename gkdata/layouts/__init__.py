@@ -34,12 +34,12 @@ def detect(text: str) -> str:
 
 def _row(line: str, i: int, reader: str) -> Row | None | bool:
     """The row a line holds by itself, None for a line that is no row (a rule line), False for a stream line."""
-    if tab_rows.is_row(line):
+    if "|" in line:
+        text = line.strip()
+        return pipe_rows.split(text, i) if pipe_rows.is_row(text) else False
+    if "\t" in line and tab_rows.is_row(line):
         return tab_rows.split(line, i)
-    text = line.strip()
-    if pipe_rows.is_row(text):
-        return pipe_rows.split(text, i)
-    if line[:1] != "\t" and (row := aligned.split(line, i, reader != "tabbed")) is not None:
+    if line[:1] != "\t" and " " in line.strip() and (row := aligned.split(line, i, reader != "tabbed")) is not None:
         return row
     return False
 

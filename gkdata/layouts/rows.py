@@ -9,6 +9,10 @@ A splitter knows how its rendering keeps empty cells, and says so in
   end (``| 5 | 5 ||||||``): a row shorter than its table lost its positions.
 - ``dropped``: empty cells are not printed at all (one cell per paragraph);
   only a count that fits one way places a value.
+- ``counted``: one cell per paragraph, each empty cell an extra empty line;
+  trusted only where every row of the table counts right.
+- ``marked``: a line of pipes in a one-cell-per-line stream, one empty cell
+  per pipe; they count only between a row's label and its last value.
 
 ``spans`` gives each cell's display columns (a CJK character is two wide)
 where the text is laid out in columns with spaces, so character positions
@@ -19,7 +23,7 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
-Blanks = Literal["kept", "lost-tail", "dropped"]
+Blanks = Literal["kept", "lost-tail", "dropped", "counted", "marked"]
 
 
 class Row(NamedTuple):
