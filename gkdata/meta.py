@@ -90,12 +90,13 @@ _BODY = (f"(?:{_alternatives(['政府信息公开', '政务公开', '信息公�
          f"(?:{_alternatives(['年度报告', '年报', '报告'])})")
 # <publisher> <year>年(度) [<publisher, when the year comes first>] 政府信息公开工作年度报告. The publisher
 # starts a run of characters (the look-behind), so a match is tried only at a run's start: linear time.
+# A name glued to Latin letters or digits (``A8县``) is no name a government has: no publisher.
 _TITLE = re.compile(
-    f"(?:(?<!{_PUB})(?P<pub>{_PUB}{{1,60}}))?{_S}(?P<year>{_YEAR}){_S}年{_S}度?{_S}"
+    f"(?:(?<!{_PUB})(?<![0-9A-Za-z])(?P<pub>{_PUB}{{1,60}}))?{_S}(?P<year>{_YEAR}){_S}年{_S}度?{_S}"
     f"(?P<mid>{_PUB}{{0,30}}?){_S}(?P<body>{_BODY})")
 # <publisher> 政府信息公开工作年度报告（<year>年度）
 _TITLE_YEAR_AFTER = re.compile(
-    f"(?<!{_PUB})(?P<pub>{_PUB}{{0,60}}?){_S}(?P<body>{_BODY}){_S}[（(]{_S}(?P<year>{_YEAR}){_S}年?{_S}度?{_S}[）)]")
+    f"(?<!{_PUB})(?<![0-9A-Za-z])(?P<pub>{_PUB}{{0,60}}?){_S}(?P<body>{_BODY}){_S}[（(]{_S}(?P<year>{_YEAR}){_S}年?{_S}度?{_S}[）)]")
 _FILE_NAME = re.compile(r"\s*\.(?:docx?|wps|pdf|xlsx?|s?html?|txt|zip|rar)\b", re.I)
 _NOT_THIS_REPORT = re.compile(r"^(?:上一篇|下一篇|上一条|下一条|相关|推荐|热门|往年|历年)")
 # a verb that introduces the report's own name in prose: 现将 / 现公布 / 特编制 …
