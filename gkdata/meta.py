@@ -306,6 +306,8 @@ def _title_at(lines: _Head, i: int) -> _Found | None:
     for j in (i + 1, i + 2):
         if j >= len(lines) or not lines[j] or len(lines[j]) > _JOIN_MAX:
             return None
+        if (alone := _in_line(lines[j], j)) and alone.publisher:
+            return None  # a line that holds a whole title is read alone, not glued to the chrome above it
         joined += lines[j]
         for pattern in (_TITLE, _TITLE_YEAR_AFTER):
             m = pattern.match(joined)

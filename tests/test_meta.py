@@ -234,3 +234,8 @@ def test_any_text_gives_a_heading(text):
     assert isinstance(h, Heading)
     assert h.year is None or 1900 <= h.year <= 2099
     assert h.region is None or h.publisher is not None
+
+
+def test_chrome_lines_above_a_whole_title_are_not_its_publisher():
+    text = "政务资讯网\n\n反馈\n\n取消\n\n热门搜词\n\n河石平区人民政府2020年度政府信息公开工作年度报告简介\n\n2021-03-11 作者:佚名\n"
+    assert describe(text) == ("河石平区人民政府2020年度政府信息公开工作年度报告", "河石平区人民政府", "河石平区", 2020)
