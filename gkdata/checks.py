@@ -2,12 +2,13 @@
 
 A check compares only numbers that are known. A blank cell is unknown, not
 0 — except a table-三 row that is blank in every column and was not made
-blank by the reader (an all-empty row), which counts as 0 and says so.
+blank by the reader (an all-empty row), which counts as 0, and a finding that
+used it says so.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import labels as L
 from .findings import Finding, finding
@@ -17,22 +18,59 @@ if TYPE_CHECKING:
     from .report import Report
 
 APPLICANTS = L.keys("applicant")  # the six applicant columns, then 总计
-_NOT_RESULTS = ("new_received", "carried_over", "results_total", "carried_forward")
+BALANCE_ROWS = ("new_received", "carried_over", "results_total", "carried_forward")
+_NOT_RESULTS = BALANCE_ROWS
 
 
 def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def _applications(report: Report) -> dict[str, list[int | None]]:
-    """Table 三 as row -> values in :data:`APPLICANTS` order (its records are row by row in that order)."""
+class Table3(NamedTuple):
+    """Table 三 for the checks: row -> values in :data:`APPLICANTS` order, and the rows counted as 0."""
+
+    rows: dict[str, list[int | None]]
+    zeroed: tuple[str, ...]  # all-blank rows that nothing marks unsure: nothing was entered, counted as 0
+
+    def __getitem__(self, key):  # rows["granted"], as the checks read it
+        return self.rows[key]
+
+    def items(self):
+        return self.rows.items()
+
+    def counted_as_zero(self, among) -> str:
+        """The words a finding adds when it counted blank rows as 0."""
+        hit = [L.zh(r) for r in among if r in self.zeroed]
+        return f" (blank rows counted as 0: {'、'.join(hit)})" if hit else ""
+
+
+_WHOLE_TABLE = ("missing_table", "empty_table")
+
+
+def _applications(report: Report) -> Table3:
+    """Table 三 as the checks read it (its records are row by row in :data:`APPLICANTS` order).
+
+    An all-blank row counts as 0 unless a reader finding marks it unsure: a row
+    whose cells could not be placed, a row at or after a cut, or a table that
+    is missing or holds no numbers at all.
+    """
     recs, width = report.records["applications"], len(APPLICANTS)
     rows = {recs[i][0]: [v for _, _, v in recs[i:i + width]] for i in range(0, len(recs), width)}
-    unsure = {f.row for f in report.finding_records if f.table == "applications" and f.row}
-    for row, values in rows.items():
-        if row not in unsure and all(v is None for v in values):
-            rows[row] = [0] * width  # an all-blank row: nothing was entered, counted as 0
-    return rows
+    order = list(rows)
+    unsure = set()
+    for f in report.finding_records:
+        if f.table != "applications":
+            continue
+        if f.check in _WHOLE_TABLE:
+            unsure.update(order)
+        elif f.check == "truncated":
+            unsure.update(order[order.index(f.row) + 1:] if f.row in rows else order)
+        elif f.row:
+            unsure.add(f.row)
+    zeroed = tuple(r for r, values in rows.items() if r not in unsure and all(v is None for v in values))
+    for row in zeroed:
+        rows[row] = [0] * width
+    return Table3(rows, zeroed)
 
 
 def _sum(values: list[int | None]) -> int | None:
@@ -45,19 +83,21 @@ def balance(report: Report, rows) -> list[Finding]:
         a = _sum([rows["new_received"][j], rows["carried_over"][j]])
         b = _sum([rows["results_total"][j], rows["carried_forward"][j]])
         if a is not None and b is not None and a != b:
-            out.append(finding("balance", f"{L.zh(c)}: 本年新收 + 上年结转 = {a}, but 办理结果总计 + 结转下年度 = {b}",
-                               "applications", "results_total", c, a, b))
+            out.append(finding("balance", f"{L.zh(c)}: 本年新收 + 上年结转 = {a}, but 办理结果总计 + 结转下年度 = {b}"
+                               + rows.counted_as_zero(BALANCE_ROWS), "applications", "results_total", c, a, b))
     return out
 
 
 def row_sum(report: Report, rows) -> list[Finding]:
-    parts = [values for r, values in rows.items() if r not in _NOT_RESULTS]
+    names = [r for r, _ in rows.items() if r not in _NOT_RESULTS]
+    parts = [rows[r] for r in names]
     out = []
     for j, c in enumerate(APPLICANTS):
         total, s = rows["results_total"][j], _sum([values[j] for values in parts])
         if total is not None and s is not None and total != s:
             out.append(finding("row_sum", f"{L.zh(c)}: 办理结果总计 is {total}, but the {len(parts)} result rows above it "
-                               f"add up to {s}", "applications", "results_total", c, s, total))
+                               f"add up to {s}" + rows.counted_as_zero(names), "applications", "results_total",
+                               c, s, total))
     return out
 
 

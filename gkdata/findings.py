@@ -17,6 +17,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     # from the reader
     "ambiguous_columns": (WARNING, "a row lost its empty cells, so its numbers cannot be placed in columns"),
     "invalid_value": (WARNING, "a cell holds text that is not a number this column can hold"),
+    "wrong_unit": (WARNING, "a cell's unit contradicts its column (万元 under a count, % …), so it is NA"),
     "unplaced_value": (WARNING, "a number stands where no data cell is"),
     "unknown_label": (WARNING, "a row label is as near to two labels of the template, so it is read as neither"),
     "missing_row": (WARNING, "a row of the template was not found in the table"),
@@ -25,6 +26,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "empty_table": (WARNING, "a table is present but holds no numbers"),
     "unfilled_template": (WARNING, "the tables are a blank template, not the publisher's data"),
     "assumed_unit": (INFO, "an amount without a unit is taken as 万元"),
+    "unread_unit": (WARNING, "a header declares a unit that cannot be read, so its amounts are NA"),
     "template_conflict": (WARNING, "labels of both templates occur"),
     # within one report
     "balance": (ERROR, "一 new + 二 carried over ≠ 三(七) results total + 四 carried forward"),

@@ -198,33 +198,34 @@ def _complete(name: str, read: tables.Read, template: str) -> bool:
     return last in read.rows
 
 
-def _cut(name: str, read: tables.Read, rows: list[Row], template: str, last_line: int) -> tables.Read:
-    """A table the text ends inside: the row at the cut is NA, and a ``truncated`` finding says where."""
+def _cut(name: str, read: tables.Read, rows: list[Row], template: str, last_line: int) -> tables.Read | None:
+    """The table the text ends inside, read up to the cut; None if the text does not end inside it.
+
+    Nothing comes after the table's rows. The text ends inside it when the
+    table's last row is missing or a row reaches the text's last line (a
+    row there may be cut short: ``470.14`` of ``470.1416万元``). That row and
+    every row after it are NA, and a ``truncated`` finding says where.
+    """
     def reaches_cut(seg: tables.Segment) -> bool:  # its label or a printed value is on the last line
         printed = [v for v in seg.values if v.text]
         return rows[seg.row].line >= last_line or bool(printed) and rows[printed[-1].row].line >= last_line
 
     at_cut = {key for key, seg in read.rows.items() if reaches_cut(seg)}
+    if not at_cut and _complete(name, read, template):
+        return None
     order = [r for r, _ in L.DISCLOSURE_LAYOUT[template]] if name == "disclosure" else (
         list(L.application_rows(template)) if name == "applications" else ["data"])
-    found = [k for k in order if k in read.rows]
-    before = [k for k in found if k not in at_cut]
-    n = len(read.records) // max(1, len(order))
-    records = list(read.records)
-    if name == "appeals":
-        records = [(*r[:2], None) for r in records]
-    else:
-        key_at = {k: i for i, k in enumerate(order)}
-        cut_from = min((key_at[k] for k in at_cut), default=len(order))
-        records = [(*r[:2], None, *r[3:]) if key_at[r[0]] >= cut_from else r for r in records]
-    last = L.zh(before[-1]) if before and name != "appeals" else None
-    where = f"after row {last}" if last else "before its first data row"
+    key_at = {k: i for i, k in enumerate(order)}
+    cut_from = min((key_at[k] for k in at_cut), default=len(order))
+    before = [k for k in order[:cut_from] if k in read.rows and k != "data"]
+    records = [(*r[:2], None, *r[3:]) if name == "appeals" or key_at[r[0]] >= cut_from else r for r in read.records]
+    where = f"after row {L.zh(before[-1])}" if before else "before its first data row"
     message = (f"the text ends inside table {L.TABLE_ZH[name][0]}, {where}: the row at the cut and every "
                "row after it are NA (the file is cut off)")
-    findings = [f for f in read.findings if f.check != "missing_row" and f.row not in at_cut]
-    findings.append(finding("truncated", message, name, before[-1] if before and name != "appeals" else None))
-    del n
-    return tables.Read(records, findings, read.rows)
+    cut_rows = set(order[cut_from:])
+    findings = [f for f in read.findings if f.check != "missing_row" and f.row not in cut_rows]
+    findings.append(finding("truncated", message, name, before[-1] if before else None))
+    return tables.Read(records, findings, read.rows, read.glued)
 
 
 def read_text(text: str, source: str = "<text>", layout: str | None = None,
@@ -256,8 +257,8 @@ def read_text(text: str, source: str = "<text>", layout: str | None = None,
             continue
         table_rows = located.rows[name]
         read = tables.READERS[name](table_rows, reading)
-        if not located.after[name] and not _complete(name, read, reading):
-            read = _cut(name, read, table_rows, reading, last_line)
+        if not located.after[name] and (cut := _cut(name, read, table_rows, reading, last_line)):
+            read = cut
         findings += read.findings
         glued += read.glued
         if all(r[2] is None for r in read.records) and not any(f.check == "truncated" for f in read.findings):

@@ -471,8 +471,10 @@ def place(seg: Segment, rows: list[Row], cols: Columns, models: dict[int, list[t
     parsed = [parse(c, k, cols.default_money_unit) if c is not None else BLANK for c, k in zip(placed, cols.kinds)]
     found = [
         finding("invalid_value", f"{where} / {cols.names[i]}: {placed[i]!r} is not a number this column can hold",
-                table, row_key, cols.keys[i])
-        for i, p in enumerate(parsed) if p.status == "invalid"
+                table, row_key, cols.keys[i]) if p.status == "invalid" else
+        finding("wrong_unit", f"{where} / {cols.names[i]}: {placed[i]!r} is in {p.unit}, which this column cannot "
+                "hold; left NA", table, row_key, cols.keys[i])
+        for i, p in enumerate(parsed) if p.status in ("invalid", "wrong_unit")
     ]
     return parsed, found
 
@@ -555,12 +557,19 @@ def _ambiguous(cells: list[str], n: int, cols: Columns, where: str, table: str, 
     return out, [finding("ambiguous_columns", message, table, row_key)]
 
 
+UNREAD_UNIT = "?"  # a header that declares a unit the text does not show whole
+
+
 def _header_unit(segs: list[Segment], measure_key: str) -> str | None:
+    """The unit a column header declares (``采购总金额(万元)``); :data:`UNREAD_UNIT` when it declares
+    one that cannot be read (``采购总金额(单位:`` cut off), None when it declares none."""
     for seg in segs:
         if seg.role == "header" and seg.label is not None and seg.label.key == measure_key:
-            m = _HEADER_UNIT.search(L.normalize(seg.text))
-            if m:
+            text = L.normalize(seg.text)
+            if m := _HEADER_UNIT.search(text):
                 return m.group(1)
+            if "单位" in text or text.count("(") > text.count(")"):
+                return UNREAD_UNIT
     return None
 
 
@@ -636,11 +645,16 @@ def disclosure(rows: list[Row], template: str) -> Read:
             values = [BLANK] * len(measures)
         else:
             cols = Columns(list(measures), [lab.zh for lab in labs], [lab.kind for lab in labs],
-                           default_money_unit=header_unit or "万元", counted=counted)
+                           default_money_unit=header_unit if header_unit in ("万元", "元") else "万元",
+                           counted=counted)
             values, more = place(seg, rows, cols, models, f"表二 {L.zh(item)}", "disclosure", item)
             found += more
         for lab, p in zip(labs, values):
-            if lab.kind == "money" and p.status == "ok" and p.unit is None and header_unit is None:
+            if lab.kind == "money" and p.status == "ok" and p.unit is None and header_unit == UNREAD_UNIT:
+                found.append(finding("unread_unit", f"{L.zh(item)} {lab.zh}: the header declares a unit that cannot "
+                                     f"be read whole, so {p.value:g} is left NA", "disclosure", item, lab.key))
+                p = BLANK
+            elif lab.kind == "money" and p.status == "ok" and p.unit is None and header_unit is None:
                 found.append(finding("assumed_unit", f"{L.zh(item)} {lab.zh} {p.value:g} has no unit in the cell or "
                                      f"header; taken as 万元", "disclosure", item, lab.key))
             records.append((item, lab.key, p.value, lab.unit))

@@ -148,3 +148,21 @@ def test_change_mismatch(tmp_path):
         f = f[f["row"] == "administrative_licensing"]  # the other items were copied without a chain
         assert f[["year", "row", "expected", "actual"]].values.tolist() == (
             [[2020, "administrative_licensing", 260, 267]] if hit else [])
+
+
+def test_a_blank_row_counted_as_zero_is_named_in_the_finding():
+    """会宁县's （二）部分公开 (3, all 自然人) left blank: row_sum counts it as 0 and says so."""
+    lines = HUINING.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("\t（二）部分公开"))
+    lines[at + 1:at + 8] = ["\t"] * 7  # its seven cells, blank
+    f = rows(findings("\n".join(lines)), "row_sum").set_index("column")
+    assert f.loc["total", ["expected", "actual"]].tolist() == [7, 10]
+    assert "blank rows counted as 0: 部分公开" in f.loc["total", "message"]
+
+
+def test_rows_after_a_cut_are_not_counted_as_zero():
+    """A text cut inside table 三 gives no balance or row_sum error about the rows it lost."""
+    text = SEEDS["004"].read_text(encoding="utf-8")
+    f = findings(text[: text.index("(六)其他处理 |")])
+    assert set(f["check"]) & {"balance", "row_sum"} == set()
+    assert "truncated" in set(f["check"])

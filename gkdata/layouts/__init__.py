@@ -39,7 +39,8 @@ def _row(line: str, i: int, reader: str) -> Row | None | bool:
         return pipe_rows.split(text, i) if pipe_rows.is_row(text) else False
     if "\t" in line and tab_rows.is_row(line):
         return tab_rows.split(line, i)
-    if line[:1] != "\t" and " " in line.strip() and (row := aligned.split(line, i, reader != "tabbed")) is not None:
+    spaced = line[:2] == "  " or " " in line.strip()  # cells apart, or a fragment indented to its column
+    if line[:1] != "\t" and spaced and (row := aligned.split(line, i, reader != "tabbed")) is not None:
         return row
     return False
 
@@ -67,7 +68,7 @@ def split(lines: list[str], skip: Collection[int] = (), reader: str | None = Non
             rows.append(row)
     if run:
         rows += read(run, run_start)
-    return rows
+    return aligned.merge_headers(rows)
 
 
 __all__ = ["READERS", "RENDERINGS", "Row", "detect", "split"]

@@ -23,6 +23,8 @@ from ..numbers import is_value
 from .rows import Row
 
 _WORD = re.compile(r"\S+")
+MAX_FRAGMENT = 12  # characters: an indented word this short may be a piece of a header label
+MAX_HEADER_GAP = 2  # lines: header rows this close form one header
 _SENTENCE = re.compile(r"[。；;？！]")
 
 
@@ -60,6 +62,10 @@ def split(line: str, number: int, headers: bool = True) -> Row | None:
     if "\t" in line or "|" in line or _SENTENCE.search(line):
         return None
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(line)]
+    if len(words) == 1 and headers and words[0][0] >= 2 and len(words[0][2]) <= MAX_FRAGMENT \
+            and not _is_value(words[0][2]):
+        cols = _columns(line)  # an indented fragment of a header label, placed by its column
+        return Row((words[0][2],), "dropped", number, "aligned", ((cols[words[0][0]], cols[words[0][1]]),))
     if len(words) < 2:
         return None
     kinds = [_is_value(w) for _, _, w in words]
@@ -83,3 +89,35 @@ def split(line: str, number: int, headers: bool = True) -> Row | None:
             cells.append(word)
             spans.append((cols[start], cols[end]))
     return Row(tuple(cells), "dropped", number, "aligned" if gaps else "spaced", tuple(spans))
+
+
+def _is_header(row: Row) -> bool:
+    return row.rendering == "aligned" and row.spans is not None and not any(map(_is_value, row.cells))
+
+
+def merge_headers(rows: list[Row]) -> list[Row]:
+    """Join the lines of a header laid out in columns into one row, cell by overlapping column.
+
+    A PDF text layer breaks header labels at their cell's width (``采购总金额（单位：`` /
+    ``元）``) or writes them one character per line (``结`` / ``果`` / ``维`` / ``持``); the
+    pieces of one label stand in the same columns, so they are joined top to bottom.
+    """
+    out: list[Row] = []
+    for row in rows:
+        last = out[-1] if out else None
+        if last is None or not (_is_header(row) and _is_header(last)) or row.line - last.line > MAX_HEADER_GAP:
+            out.append(row)
+            continue
+        cells, spans = list(last.cells), list(last.spans)
+        for cell, (a, b) in zip(row.cells, row.spans):
+            hits = [i for i, (x, y) in enumerate(spans) if a < y and x < b]
+            if len(hits) == 1:
+                i = hits[0]
+                cells[i] += cell
+                spans[i] = (min(spans[i][0], a), max(spans[i][1], b))
+            else:  # a new column (or one that spans several: a parent label); kept in column order
+                at = next((i for i, (x, _) in enumerate(spans) if x > a), len(spans))
+                cells.insert(at, cell)
+                spans.insert(at, (a, b))
+        out[-1] = Row(tuple(cells), last.blanks, row.line, "aligned", tuple(spans))
+    return out

@@ -1,0 +1,100 @@
+"""The aligner's rules, one at a time: what proves a column, and how labels are matched."""
+
+from __future__ import annotations
+
+import pytest
+
+import gkdata
+from gkdata import tables
+from gkdata.layouts import split
+
+from conftest import SEEDS
+
+KAIYANG = SEEDS["001"].read_text(encoding="utf-8")  # blank-line: empty cells dropped
+
+
+def _blank_line(text: str, row: str, cells: list[str]) -> str:
+    """开阳县 with one table-三 row's printed cells replaced (one paragraph each)."""
+    lines = text.split("\n")
+    at = lines.index(row)
+    end = at + 1
+    while end < len(lines) and (not lines[end].strip() or tables.looks_numeric(lines[end])):
+        end += 1
+    return "\n".join(lines[:at + 1] + [""] + [x for c in cells for x in (c, "")] + lines[end:])
+
+
+def _row(report: gkdata.Report, key: str) -> list:
+    return [v for r, _, v in report.records["applications"] if r == key]
+
+
+def test_a_dropped_cell_row_whose_last_value_is_not_the_sum_stays_na():
+    """`5 3`: 总计 is blank, so neither number can be placed (3 is not 5)."""
+    r = gkdata.read_report(_blank_line(KAIYANG, "(一)予以公开", ["5", "3"]).encode())
+    assert _row(r, "granted") == [None] * 7
+    f = r.findings[(r.findings["check"] == "ambiguous_columns") & (r.findings["row"] == "granted")]
+    assert len(f) == 1 and "'5' '3'" in f["message"].iloc[0] and "equals the sum" not in f["message"].iloc[0]
+
+
+def test_a_dropped_cell_row_whose_last_value_is_the_sum_keeps_its_total():
+    r = gkdata.read_report(_blank_line(KAIYANG, "(一)予以公开", ["5", "3", "8"]).encode())
+    assert _row(r, "granted") == [None] * 6 + [8]
+
+
+def test_a_row_with_all_its_cells_is_placed_by_position():
+    r = gkdata.read_report(_blank_line(KAIYANG, "(一)予以公开", ["5", "0", "0", "1", "0", "2", "8"]).encode())
+    assert _row(r, "granted") == [5, 0, 0, 1, 0, 2, 8]
+
+
+@pytest.mark.parametrize("cell, key", [
+    ("5.属于三类内容事务信息", "denied_internal_affairs"),  # one character off
+    ("1.本机关不掌握相关政", "unable_not_held"),  # cut: what is left starts one label only
+    ("（二）部分公开（区分处理的，只计这一情况，不计其他情形）", "partially_granted"),
+    ("商业 企业", "commercial_enterprise"),
+    ("上年结转政府信息公开数量", "carried_over"),
+])
+def test_near_labels_match_their_label(cell, key):
+    found = tables.match(cell, "applications", "2019")
+    assert found is not None and found[0].key == key
+
+
+def test_a_text_as_near_to_two_labels_matches_neither():
+    # 行政许罚: one edit from 行政许可 and one from 行政处罚
+    assert tables.match("行政许罚", "disclosure", "2019") is None
+    text = SEEDS["003"].read_text(encoding="utf-8").replace("\t行政处罚", "\t行政许罚", 1)
+    r = gkdata.read_report(text.encode())
+    f = r.findings[r.findings["check"] == "unknown_label"]
+    assert len(f) == 1 and "行政许罚" in f["message"].iloc[0] and "行政许可" in f["message"].iloc[0]
+    assert [v for i, _, v, _ in r.records["disclosure"] if i == "administrative_penalty"] == [None] * 3
+
+
+def test_short_or_far_texts_match_nothing():
+    for cell in ("其他主动公开文件", "行政确认", "政府网站", "2020年"):
+        assert tables.match(cell, "disclosure", "2019") is None, cell
+
+
+def test_a_header_unit_that_cannot_be_read_leaves_the_amount_na():
+    lines = ["二、主动公开政府信息情况", "第二十条第(九)项 | |", "信息内容 | 采购项目数量 | 采购总金额(单位: |",
+             "政府集中采购 | 6 | 2464912 |", "五、存在的主要问题及改进情况", "无。"]
+    r = gkdata.read_report("\n".join(lines).encode())
+    cells = {(i, m): v for i, m, v, _ in r.records["disclosure"]}
+    assert cells["centralized_procurement", "projects"] == 6
+    assert cells["centralized_procurement", "amount"] is None
+    assert "unread_unit" in set(r.findings["check"])
+
+
+def test_header_lines_laid_out_in_columns_join_into_their_labels():
+    lines = ["信息内容        采购项目     采购总金额(单位:", "                数量         元)",
+             "政府集中采购       6            2464912"]
+    rows = split(lines)
+    assert rows[0].cells == ("信息内容", "采购项目数量", "采购总金额(单位:元)")
+    assert rows[1].cells == ("政府集中采购", "6", "2464912")
+
+
+def test_a_unit_that_contradicts_its_column_is_na_with_a_finding():
+    text = SEEDS["004"].read_text(encoding="utf-8").replace("1618 |", "1618万元 |", 1)
+    r = gkdata.read_report(text.encode())
+    cells = {(i, m): v for i, m, v, _ in r.records["disclosure"]}
+    assert cells["administrative_licensing", "prev_year_items"] is None
+    assert cells["administrative_licensing", "change"] == 17  # the rest of the row as printed
+    f = r.findings[r.findings["check"] == "wrong_unit"]
+    assert len(f) == 1 and "1618万元" in f["message"].iloc[0]
