@@ -24,6 +24,7 @@ from .findings import Finding, finding
 from .hanzi import is_traditional, simplify
 from .meta import describe
 from .layouts import Row
+from .numbers import is_value
 from .layouts import split as split_rows
 
 if TYPE_CHECKING:  # pandas is imported with the first frame, not with gkdata
@@ -148,14 +149,7 @@ def _is_prose(row: Row) -> bool:
 MAX_CELL = 80  # characters; a longer single cell that is no label is prose
 
 
-class Located(NamedTuple):
-    """The rows of each table, as the labels and headings place them, and what follows the last."""
-
-    rows: dict[str, list[Row]]
-    after: dict[str, bool]  # whether anything (a heading, prose, another table) comes after a table's rows
-
-
-def locate(rows: list[Row], headings: list[sections.Heading]) -> Located:
+def locate(rows: list[Row], headings: list[sections.Heading]) -> dict[str, list[Row]]:
     """Assign rows to the tables (二 disclosure, 三 applications, 四 appeals) whose labels they hold.
 
     A row goes to the table most of its labels belong to; a row without such
@@ -165,8 +159,6 @@ def locate(rows: list[Row], headings: list[sections.Heading]) -> Located:
     three tables printed as one, under one heading or under none, is read.
     """
     parts: dict[str, list[Row]] = {}
-    last_line: dict[str, int] = {}
-    ends: list[int] = [h.line for h in headings]
     heads = iter(headings)
     nxt = next(heads, None)
     current: str | None = None
@@ -176,36 +168,33 @@ def locate(rows: list[Row], headings: list[sections.Heading]) -> Located:
             nxt = next(heads, None)
         if _is_prose(row):
             current = None
-            ends.append(row.line)
             continue
         if won := tables.vote(row):
             current = won
         if current:
-            if current in last_line and any(last_line[t] > last_line[current] for t in last_line if t != current):
-                ends.append(row.line)  # another table came between: this one does not end the text
             parts.setdefault(current, []).append(row)
-            last_line[current] = row.line
-    after = {t: any(e > line for e in ends) or any(o > line for o in last_line.values()) for t, line in last_line.items()}
-    return Located(parts, after)
+    return parts
 
 
 def _complete(name: str, read: tables.Read, template: str) -> bool:
     """Whether a table's last row is there (table 四: all 15 cells of its data row)."""
     if name == "appeals":
         data = read.rows.get("data")
-        return data is not None and sum(bool(v.text) for v in data.values) >= 15
+        return data is not None and len(data.values) >= 15
     last = L.application_rows(template)[-1] if name == "applications" else L.DISCLOSURE_LAYOUT[template][-1][0]
     return last in read.rows
 
 
-def _cut(name: str, read: tables.Read, rows: list[Row], template: str, last_line: int) -> tables.Read | None:
+def _cut(name: str, read: tables.Read, template: str, last_line: int) -> tables.Read | None:
     """The table the text ends inside, read up to the cut; None if the text does not end inside it.
 
-    Nothing comes after the table's rows. The text ends inside it when the
-    table's last row is missing or a row reaches the text's last line (a
-    row there may be cut short: ``470.14`` of ``470.1416万元``). That row and
-    every row after it are NA, and a ``truncated`` finding says where.
+    The table's rows reach the text's last line. The text ends inside it when
+    a template row reaches that line (it may be cut short: ``470.14`` of
+    ``470.1416万元``) or the table's last row is missing. That row and every
+    row after it are NA, and a ``truncated`` finding says where.
     """
+    rows = read.source
+
     def reaches_cut(seg: tables.Segment) -> bool:  # its label or a printed value is on the last line
         printed = [v for v in seg.values if v.text]
         return rows[seg.row].line >= last_line or bool(printed) and rows[printed[-1].row].line >= last_line
@@ -225,7 +214,7 @@ def _cut(name: str, read: tables.Read, rows: list[Row], template: str, last_line
     cut_rows = set(order[cut_from:])
     findings = [f for f in read.findings if f.check != "missing_row" and f.row not in cut_rows]
     findings.append(finding("truncated", message, name, before[-1] if before else None))
-    return tables.Read(records, findings, read.rows, read.glued)
+    return read._replace(records=records, findings=findings)
 
 
 def read_text(text: str, source: str = "<text>", layout: str | None = None,
@@ -240,24 +229,25 @@ def read_text(text: str, source: str = "<text>", layout: str | None = None,
     headings = sections.find(lines, simplify if traditional else None)
     rows = split_rows(lines, {h.line for h in headings})
     located = locate(rows, headings)
-    if not located.rows:
+    if not located:
         if not headings:
             raise ReportError(source, "no numbered sections (一、总体情况 … 六、其他需要报告的事项) and none of the "
                                       "statistical tables were found; this does not look like a 政府信息公开工作年度报告")
         raise ReportError(source, "none of the statistical tables (二, 三, 四) were found")
-    template, findings = tables.detect_template(list(located.rows.values()))
+    located = {name: tables.headers_joined(rows, name) for name, rows in located.items()}
+    template, findings = tables.detect_template(located)
     reading = template or "2019"
     last_line = max((i for i, line in enumerate(lines) if line.strip()), default=0)
     records: dict[str, list[tuple]] = {}
     glued = 0
     for name in TABLES:
-        if name not in located.rows:
+        if name not in located:
             records[name] = _empty_records(name, reading)
             findings.append(finding("missing_table", f"table {L.TABLE_ZH[name][0]} is not in the report", name))
             continue
-        table_rows = located.rows[name]
+        table_rows = located[name]
         read = tables.READERS[name](table_rows, reading)
-        if not located.after[name] and (cut := _cut(name, read, table_rows, reading, last_line)):
+        if table_rows[-1].line >= last_line and (cut := _cut(name, read, reading, last_line)):
             read = cut
         findings += read.findings
         glued += read.glued
@@ -267,7 +257,7 @@ def read_text(text: str, source: str = "<text>", layout: str | None = None,
         records[name] = read.records
     records["narrative"] = narrative.extract(text)  # table cells never read as prose figures
     placeholders = _placeholders(text)
-    rendering = layout or _rendering(located.rows, glued)
+    rendering = layout or _rendering(located, glued)
     return records, findings, {"layout": rendering, "template": template, "placeholders": placeholders,
                                "traditional": traditional}
 
@@ -275,29 +265,36 @@ def read_text(text: str, source: str = "<text>", layout: str | None = None,
 def _rendering(parts: dict[str, list[Row]], glued: int) -> str:
     """The rendering most of the tables' rows were read in (meta.layout); cells run together when
     most label rows held their digits."""
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = {}  # printed values by rendering: a row that lost all its values says nothing
     for rows in parts.values():
         for row in rows:
-            counts[row.rendering] = counts.get(row.rendering, 0) + len(row.cells)
+            counts[row.rendering] = counts.get(row.rendering, 0) + sum(is_value(c) and c != "" for c in row.cells)
     labelled = sum(len(rows) for rows in parts.values())
     if glued * 4 >= labelled:
         return "run-together"
-    return max(counts, key=counts.__getitem__)
+    return max(counts, key=counts.__getitem__) if any(counts.values()) else parts[next(iter(parts))][0].rendering
 
 
 def _placeholders(text: str) -> list[str]:
     r"""The fill-in marks of an unfilled template: ``（文字描述）``, or a gap where a figure belongs (``共  件``).
 
-    >>> _placeholders("全年共受理\u3000\u3000件，办结率  %。（文字描述）")
+    >>> _placeholders("全年共受理\u3000\u3000件，办结率  %。（文字描述）\n本   本\n件   件")
     ['  %', '\u3000\u3000件', '（文字描述）']
     """
     found = _DESCRIBE.findall(text) if "文字描述" in text else []
     spaced = text.replace("\u3000", " ").replace("\xa0", " ")  # same length: positions carry over
     for m in _GAP_BEFORE_UNIT.finditer(spaced):
         before = spaced[m.start() - 1] if m.start() else ""
-        if before and not (before.isdecimal() or before.isspace() or before == "%"):  # a gap, not a spaced figure
-            found.append(text[m.start():m.end()])
+        if before and not (before.isdecimal() or before.isspace() or before == "%") and _in_sentence(spaced, m):
+            found.append(text[m.start():m.end()])  # a gap in a sentence, not a spaced figure or a table's columns
     return sorted(set(found))
+
+
+def _in_sentence(text: str, m: re.Match) -> bool:
+    """Whether a match stands in a line of prose (one with sentence punctuation), not in a table laid out in columns."""
+    start, end = text.rfind("\n", 0, m.start()) + 1, text.find("\n", m.end())
+    line = text[start:end if end >= 0 else len(text)]
+    return any(p in line for p in "，。；,;")
 
 
 def _empty_records(name: str, template: str) -> list[tuple]:

@@ -20,14 +20,15 @@ from typing import NamedTuple
 from . import labels as L
 from .cache import text_cache
 from .findings import Finding, finding
-from .layouts import Row
+from .layouts import Row, aligned
 from .numbers import BLANK, Kind, Parsed, clean, is_value, looks_numeric, parse
 
 # A label may carry a note after it: 规章(设区的市…), 本年增/减(指…), 1.申请人…、行政机关…
 _NOTE_START = tuple("(:,、;")
 _HEADER_UNIT = re.compile(r"\((?:单位:)?(万元|元)\)")
-# A label with the row's cells run onto it: 规章000, 其他对外管理服务事项6-18, 政府集中采购586.4万元
-_GLUED = re.compile(r"^(.*?[^\d.\-])(-?\d[-\d.]*(?:万元|万|元)?)$")
+# A label with the row's cells run onto it: 规章000, 其他对外管理服务事项6-18, 行政许可154增50,
+# 规章/—58, 政府集中采购586.4万元
+_GLUED = re.compile(r"^(.*?[^-+\d./—无增减])([-+\d./—无增减]*[\d/—无-](?:万元|万|元)?)$")
 MAX_GLUED_DIGITS = 40  # longer digit runs are not a row of cells
 
 
@@ -243,6 +244,13 @@ def _join(out: list[Segment], cell: str, table: str, template: str) -> bool:
     if _continues(seg, cell):
         seg.text += cell
         return True
+    if len(out) > 1 and not seg.values and seg.label is not None and seg.label.group and not out[-2].values \
+            and _continues(out[-2], cell):
+        # a merged group label printed on the middle line of a wrapped row label: (六)其他处理 beside
+        # the second line of 2.申请人逾期未按收费…; the row label goes on after it, and its values follow
+        out[-2].text += cell
+        out.append(out.pop(-2))
+        return True
     if seg.values:
         return False
     joined = seg.text + cell
@@ -251,6 +259,14 @@ def _join(out: list[Segment], cell: str, table: str, template: str) -> bool:
         seg.label, seg.role, seg.text = m[0], m[1], joined
         return True
     return False
+
+
+def headers_joined(rows: list[Row], table: str) -> list[Row]:
+    """A table's rows with the lines of each header laid out in columns joined (:func:`aligned.merge_headers`)."""
+    def is_row_label(cell: str) -> bool:
+        return any((m := match(cell, table, t)) is not None and m[1] == "row" for t in L.TEMPLATES)
+
+    return aligned.merge_headers(rows, is_row_label)
 
 
 def segments(rows: list[Row], table: str, template: str) -> list[Segment]:
@@ -307,11 +323,22 @@ def owners(cell: str) -> tuple[str, ...]:
 
 @text_cache()
 def _owner(cell: str) -> str | None:
-    """The one table a label cell belongs to; None for values and labels of several tables (总计)."""
+    """The one table a label cell belongs to; None for values, labels of several tables (总计) and
+    labels that begin a label of another table (其他, the start of 其他结果 as well)."""
     if not cell or is_value(cell):
         return None
     own = owners(cell)
-    return own[0] if len(own) == 1 else None
+    if len(own) != 1:
+        return None
+    norm = L.normalize(cell)
+    return None if any(norm in _starts(t) for t in ("disclosure", "applications", "appeals") if t != own[0]) else own[0]
+
+
+@lru_cache(maxsize=None)
+def _starts(table: str) -> frozenset[str]:
+    """Every start of every label text of a table, in either template."""
+    return frozenset(text[:k] for template in L.TEMPLATES for text, _, _ in vocabulary(table, template)
+                     for k in range(1, len(text) + 1))
 
 
 def vote(row: Row) -> str | None:
@@ -338,22 +365,47 @@ def _template_marked(cell: str) -> str | None:
     return next((t for t, ms in _MARKERS.items() if any(m in norm for m in ms)), None)
 
 
-def detect_template(tables: list[list[Row]]) -> tuple[str | None, list[Finding]]:
-    """The template whose marker labels occur (report-format.md §1)."""
-    hits = dict.fromkeys(L.TEMPLATE_MARKERS, 0)
-    for rows in tables:
+@text_cache()
+def _template_of(cell: str, table: str) -> str | None:
+    """The template a cell's label belongs to alone: a marker label, or a label one template has (cut or not)."""
+    if marked := _template_marked(cell):
+        return marked
+    if is_value(cell):
+        return None
+    found = {t for t in L.TEMPLATES if (m := match(cell, table, t)) is not None and m[0] is not None
+             and m[0].templates == (t,)}
+    return found.pop() if len(found) == 1 else None
+
+
+def detect_template(tables: dict[str, list[Row]]) -> tuple[str | None, list[Finding]]:
+    """The template whose own labels occur (report-format.md §1); table 三's rows decide where they say.
+
+    Table 三 differs only in （六）其他处理's sub-rows, so where it shows them (or
+    their absence under 2019 labels) it decides; otherwise table 二's labels do.
+    A ``template_conflict`` finding names the tables whose labels disagree.
+    """
+    hits = {name: dict.fromkeys(L.TEMPLATES, 0) for name in tables}
+    for name, rows in tables.items():
         for row in rows:
             for cell in row.cells:
-                if t := _template_marked(cell):
-                    hits[t] += 1
-    if not any(hits.values()):
+                if t := _template_of(cell, name):
+                    hits[name][t] += 1
+    votes = {name: max(h, key=h.__getitem__) for name, h in hits.items() if any(h.values()) and len(set(h.values())) > 1}
+    if "applications" in votes:
+        template = votes["applications"]
+    elif votes:
+        total = {t: sum(h[t] for h in hits.values()) for t in L.TEMPLATES}
+        template = max(total, key=total.__getitem__)
+    else:
         return None, []
-    template = "2021" if hits["2021"] > hits["2019"] else "2019"
     found = []
-    if hits["2019"] and hits["2021"]:
-        found.append(finding("template_conflict",
-                             f"labels of both templates occur (2019: {hits['2019']}, 2021: {hits['2021']}); "
-                             f"read as the {template} template"))
+    mixed = {name: h for name, h in hits.items() if all(h.values())}
+    differ = {name: t for name, t in votes.items() if t != template}
+    if mixed or differ:
+        said = "; ".join(f"table {L.TABLE_ZH[n][0]}: 2019 labels {h['2019']}, 2021 labels {h['2021']}"
+                         for n, h in hits.items() if n in mixed or n in differ)
+        found.append(finding("template_conflict", f"labels of both templates occur ({said}); read as the "
+                             f"{template} template, which table 三's rows follow where it has them"))
     return template, found
 
 
@@ -366,25 +418,31 @@ class Columns(NamedTuple):
     keys: list[str]
     names: list[str]  # display labels, for findings
     kinds: list[Kind]
+    template: str = "2019"
     total_last: bool = False  # the last column is the sum of the others (表三 总计)
     default_money_unit: str = "万元"
     counted: bool = False  # every row of the table counts right with its empty lines as cells
 
 
 def counts_right(by_key: dict[str, Segment], rows: list[Row], widths: dict[str, int]) -> bool:
-    """Whether a table's rows were printed with one empty line per empty cell: every row of
-    ``counted`` cells holds exactly its number of cells, blanks included."""
-    filled = [(key, seg) for key, seg in by_key.items() if seg.values]
-    return bool(filled) and all(rows[seg.row].blanks == "counted" and len(seg.values) == widths[key]
-                                and all(rows[v.row].blanks == "counted" for v in seg.values) for key, seg in filled)
+    """Whether a table's rows were printed with one empty line per empty cell: every row of ``counted``
+    cells holds exactly its number of cells, blanks included. The last row is no evidence either way
+    (a cut may have shortened it); it is still placed only if it counts right itself."""
+    filled = sorted(((key, seg) for key, seg in by_key.items() if seg.values), key=lambda x: x[1].row)
+    evidence = filled[:-1] if len(filled) > 1 else filled
+    return bool(evidence) and all(rows[seg.row].blanks == "counted" and len(seg.values) == widths[key]
+                                  and all(rows[v.row].blanks == "counted" for v in seg.values)
+                                  for key, seg in evidence)
 
 
+_BLANK_PART = r"|[/—无-]"  # a blank cell among cells run together: 规章/—58
 _PART = {  # how one cell of each kind is written when cells run together
-    "count": re.compile(r"0|[1-9]\d*"),
-    "change": re.compile(r"-?(?:0|[1-9]\d*)"),
-    "money": re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?"),
+    "count": re.compile(r"0|[1-9]\d*" + _BLANK_PART),
+    "change": re.compile(r"[-+增减]?(?:0|[1-9]\d*)" + _BLANK_PART),
+    "money": re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?" + _BLANK_PART),
 }
 _UNIT_END = re.compile(r"(万元|万|元)$")
+_RUN = re.compile(r"[-\d/—无]+")  # a data row of counts run together, blanks included
 
 
 def _splits(run: str, kinds: list[Kind]) -> list[str] | None:
@@ -396,7 +454,11 @@ def _splits(run: str, kinds: list[Kind]) -> list[str] | None:
     >>> _splits("000", ["count"] * 3), _splits("1000", ["count"] * 3), _splits("1234", ["count"] * 3)
     (['0', '0', '0'], ['10', '0', '0'], None)
     >>> _splits("6-18", ["count", "change", "count"]), _splits("586.4万元", ["count", "money"])
-    (['6', '-1', '8'], None)
+    (None, None)
+    >>> _splits("6-1", ["count", "change"])  # 6-18 above also cuts as 6|-|18 (a lone - is a blank)
+    ['6', '-1']
+    >>> _splits("/—58", ["count"] * 3), _splits("154增50", ["count", "change", "count"])
+    (['/', '—', '58'], ['154', '增5', '0'])
     """
     n = len(kinds)
     unit = ""
@@ -445,6 +507,8 @@ def place(seg: Segment, rows: list[Row], cols: Columns, models: dict[int, list[t
         kept = list(cells)
         while len(kept) > n and not clean(kept[-1]):
             kept.pop()  # padding after the row's cells
+        while len(kept) > n and not clean(kept[0]):
+            kept.pop(0)  # the rest of a label cell that spans several grid columns (a colspan)
         if len(kept) == n:
             placed = kept
         elif source.blanks == "kept":
@@ -459,7 +523,8 @@ def place(seg: Segment, rows: list[Row], cols: Columns, models: dict[int, list[t
             placed = cells
         elif len(values) == 1 and values[0].glued and (split := _splits(values[0].text, cols.kinds)):
             placed = split
-        elif one_row and (by_pos := _positioned(values, source, models.get(n))) is not None:
+        elif one_row and (by_pos := _positioned(values, source, models.get(n) or _header_model(
+                rows, values[0].row, cols.keys, table, cols.template))) is not None:
             placed = by_pos
         elif not cells:
             return [BLANK] * n, []
@@ -504,6 +569,26 @@ def _positioned(values: list[Value], row: Row, model: list[tuple[int, int]] | No
             return None
         out[hits[0]] = v.text
     return out
+
+
+def _header_model(rows: list[Row], before: int, keys: list[str], table: str,
+                  template: str) -> list[tuple[int, int]] | None:
+    """The display columns of the header labels above a row, where the nearest header laid out in columns
+    names exactly the row's columns, in order (``本年制发件数 本年废止件数 现行有效件数``)."""
+    wanted = set(keys)
+    for row in reversed(rows[:before]):
+        if row.rendering != "aligned" or row.spans is None:
+            continue
+        hits = [(m[0].key, span) for cell, span in zip(row.cells, row.spans)
+                if (m := match(cell, table, template)) is not None and m[0] is not None and m[1] == "header"
+                and m[0].key in wanted]
+        if not hits:
+            continue
+        if [k for k, _ in hits] != keys:
+            return None
+        model = [span for _, span in hits]
+        return model if all(model[i][1] < model[i + 1][0] for i in range(len(model) - 1)) else None
+    return None
 
 
 def column_models(segs: list[Segment], rows: list[Row]) -> dict[int, list[tuple[int, int]]]:
@@ -622,6 +707,7 @@ class Read(NamedTuple):
     records: list[tuple]
     findings: list[Finding]
     rows: dict[str, Segment]  # row key -> its segment (table 四: its one data row under "data")
+    source: list[Row]  # the rows read (headers joined), which segments index
     glued: int = 0  # rows whose cells ran together (``规章000``), for the rendering's name
 
 
@@ -644,7 +730,7 @@ def disclosure(rows: list[Row], template: str) -> Read:
             found.append(finding("missing_row", f"row {L.zh(item)} not found in table 二", "disclosure", item))
             values = [BLANK] * len(measures)
         else:
-            cols = Columns(list(measures), [lab.zh for lab in labs], [lab.kind for lab in labs],
+            cols = Columns(list(measures), [lab.zh for lab in labs], [lab.kind for lab in labs], template,
                            default_money_unit=header_unit if header_unit in ("万元", "元") else "万元",
                            counted=counted)
             values, more = place(seg, rows, cols, models, f"表二 {L.zh(item)}", "disclosure", item)
@@ -658,7 +744,7 @@ def disclosure(rows: list[Row], template: str) -> Read:
                 found.append(finding("assumed_unit", f"{L.zh(item)} {lab.zh} {p.value:g} has no unit in the cell or "
                                      f"header; taken as 万元", "disclosure", item, lab.key))
             records.append((item, lab.key, p.value, lab.unit))
-    return Read(records, found, by_key, _glued(segs))
+    return Read(records, found, by_key, rows, _glued(segs))
 
 
 def applications(rows: list[Row], template: str) -> Read:
@@ -668,7 +754,7 @@ def applications(rows: list[Row], template: str) -> Read:
     models = column_models(segs, rows)
     keys = list(L.keys("applicant"))
     counted = counts_right(by_key, rows, dict.fromkeys(L.application_rows(template), len(keys)))
-    cols = Columns(keys, [L.zh(c) for c in keys], ["count"] * len(keys), total_last=True, counted=counted)
+    cols = Columns(keys, [L.zh(c) for c in keys], ["count"] * len(keys), template, total_last=True, counted=counted)
     records = []
     for row in L.application_rows(template):
         seg = by_key.get(row)
@@ -679,7 +765,7 @@ def applications(rows: list[Row], template: str) -> Read:
             values, more = place(seg, rows, cols, models, f"表三 {L.zh(row)}", "applications", row)
             found += more
         records += [(row, col, p.value) for col, p in zip(keys, values)]
-    return Read(records, found, by_key, _glued(segs))
+    return Read(records, found, by_key, rows, _glued(segs))
 
 
 def appeals(rows: list[Row], template: str) -> Read:
@@ -690,8 +776,8 @@ def appeals(rows: list[Row], template: str) -> Read:
     values = [v for seg in segs for v in seg.values]
     if len(values) > len(columns):  # empty cells of header rows are merged positions, not data
         values = [v for v in values if clean(v.text) or v.row not in labelled]
-    if len(values) == 1 and values[0].text.isdigit() and len(values[0].text) >= len(columns):
-        values = [values[0]._replace(glued=True)]  # more digits than a count has: the row's cells run together
+    if len(values) == 1 and len(values[0].text) >= len(columns) and _RUN.fullmatch(values[0].text):
+        values = [values[0]._replace(glued=True)]  # longer than any count: the row's cells run together
     counted = False
     if segs and values and all(rows[v.row].blanks == "counted" for v in values):
         tail = segs[-1].values  # with its empty lines as cells: the data row after the last header
@@ -699,10 +785,10 @@ def appeals(rows: list[Row], template: str) -> Read:
         values = tail if counted else values
     data = Segment(None, "row", "表四", values[0].row if values else -1, values)
     cols = Columns([o for _, o in columns], [L.zh(p) + L.zh(o) for p, o in columns], ["count"] * len(columns),
-                   counted=counted)
+                   template, counted=counted)
     parsed, found = place(data, rows, cols, {}, "表四", "appeals", None)
     return Read([(p, o, v.value) for (p, o), v in zip(columns, parsed)], found, {"data": data} if values else {},
-                _glued(segs))
+                rows, _glued(segs))
 
 
 READERS = {"disclosure": disclosure, "applications": applications, "appeals": appeals}

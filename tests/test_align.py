@@ -85,7 +85,7 @@ def test_a_header_unit_that_cannot_be_read_leaves_the_amount_na():
 def test_header_lines_laid_out_in_columns_join_into_their_labels():
     lines = ["信息内容        采购项目     采购总金额(单位:", "                数量         元)",
              "政府集中采购       6            2464912"]
-    rows = split(lines)
+    rows = tables.headers_joined(split(lines), "disclosure")
     assert rows[0].cells == ("信息内容", "采购项目数量", "采购总金额(单位:元)")
     assert rows[1].cells == ("政府集中采购", "6", "2464912")
 

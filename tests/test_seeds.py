@@ -107,4 +107,4 @@ def test_repr_names_region_year_template_layout_and_findings():
 
 def test_template_detected_from_labels():
     rows = gkdata.layouts.split(["本年制发件数 |", "本年废止件数 |", "现行有效件数 |"])
-    assert tables.detect_template([rows])[0] == "2021"
+    assert tables.detect_template({"disclosure": rows})[0] == "2021"

@@ -19,24 +19,36 @@ from .rows import Row
 StreamReader = Callable[[list[str], int], list[Row]]
 READERS: dict[str, StreamReader] = {"tabbed": tabbed.read, "stream": stream.read}
 RENDERINGS = ("tabbed", "blank-line", "pipe", "pipe-rows", "tab-rows", "aligned", "spaced", "run-together")
-MIN_CELL_LINES = 20  # a table 三 alone has over 160 cells
+MIN_CELL_LINES = 5  # TAB lines: fewer are indented paragraphs, not a table export
+EDGE_SHARE = 0.9  # of the pipe rows starting with |, for a markdown table
+MAX_CELL_LINE = 40  # characters: a longer line is a paragraph, not a cell
 
 
 def detect(text: str) -> str:
     """Which stream reader reads the lines that are not one-row-per-line: ``tabbed`` or ``stream``.
 
+    ``tabbed`` when lines of cell length that begin with a TAB are at least
+    :data:`MIN_CELL_LINES` and outnumber those that do not (a page may indent
+    its paragraphs with a TAB; a cut-off export has few cells).
+
     >>> detect("\\t规章\\n\\t7\\n" * 20), detect("规章 |\\n7 |\\n" * 20)
     ('tabbed', 'stream')
     """
-    tabbed_n = text.startswith("\t") + text.count("\n\t")  # lines that begin with a TAB
-    return "tabbed" if tabbed_n >= MIN_CELL_LINES else "stream"
+    tabbed_n = other_n = 0
+    for line in text.split("\n"):
+        if 0 < len(line) <= MAX_CELL_LINE:
+            if line[0] == "\t":
+                tabbed_n += 1
+            elif line.strip():
+                other_n += 1
+    return "tabbed" if tabbed_n >= MIN_CELL_LINES and tabbed_n >= other_n else "stream"
 
 
-def _row(line: str, i: int, reader: str) -> Row | None | bool:
+def _row(line: str, i: int, reader: str, edges: bool) -> Row | None | bool:
     """The row a line holds by itself, None for a line that is no row (a rule line), False for a stream line."""
     if "|" in line:
         text = line.strip()
-        return pipe_rows.split(text, i) if pipe_rows.is_row(text) else False
+        return pipe_rows.split(text, i, edges) if pipe_rows.is_row(text) else False
     if "\t" in line and tab_rows.is_row(line):
         return tab_rows.split(line, i)
     spaced = line[:2] == "  " or " " in line.strip()  # cells apart, or a fragment indented to its column
@@ -50,12 +62,15 @@ def split(lines: list[str], skip: Collection[int] = (), reader: str | None = Non
     if reader is None:
         reader = detect("\n".join(lines))
     read = READERS[reader]  # KeyError would be a bug: the names are ours
+    piped = [text for line in lines if "|" in line and pipe_rows.is_row(text := line.strip())]
+    # markdown: (nearly) every row starts with |; where some do not, a leading | follows an empty first cell
+    edges = sum(text.startswith("|") for text in piped) >= EDGE_SHARE * len(piped)
     rows: list[Row] = []
     run_start, run = 0, []
     for i, line in enumerate(lines):
         row = False if i not in skip else None
         if row is False:
-            row = _row(line, i, reader)
+            row = _row(line, i, reader, edges)
         if row is False:
             if not run:
                 run_start = i
@@ -68,7 +83,7 @@ def split(lines: list[str], skip: Collection[int] = (), reader: str | None = Non
             rows.append(row)
     if run:
         rows += read(run, run_start)
-    return aligned.merge_headers(rows)
+    return rows
 
 
 __all__ = ["READERS", "RENDERINGS", "Row", "detect", "split"]

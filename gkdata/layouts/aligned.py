@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from ..numbers import is_value
 from .rows import Row
@@ -95,29 +96,34 @@ def _is_header(row: Row) -> bool:
     return row.rendering == "aligned" and row.spans is not None and not any(map(_is_value, row.cells))
 
 
-def merge_headers(rows: list[Row]) -> list[Row]:
+def merge_headers(rows: list[Row], is_row_label: Callable[[str], bool]) -> list[Row]:
     """Join the lines of a header laid out in columns into one row, cell by overlapping column.
 
     A PDF text layer breaks header labels at their cell's width (``采购总金额（单位：`` /
     ``元）``) or writes them one character per line (``结`` / ``果`` / ``维`` / ``持``); the
     pieces of one label stand in the same columns, so they are joined top to bottom.
+    A header row has two or more cells and no row label (``is_row_label``): the
+    wrapped lines of a row's label are the aligner's to join, not these.
     """
     out: list[Row] = []
     for row in rows:
         last = out[-1] if out else None
-        if last is None or not (_is_header(row) and _is_header(last)) or row.line - last.line > MAX_HEADER_GAP:
+        if (last is None or not (_is_header(row) and _is_header(last)) or row.line - last.line > MAX_HEADER_GAP
+                or len(last.cells) < 2 or any(map(is_row_label, last.cells + row.cells))):
             out.append(row)
             continue
         cells, spans = list(last.cells), list(last.spans)
-        for cell, (a, b) in zip(row.cells, row.spans):
-            hits = [i for i, (x, y) in enumerate(spans) if a < y and x < b]
-            if len(hits) == 1:
+        below = [[j for j, (a, b) in enumerate(row.spans) if a < y and x < b] for x, y in spans]
+        for j, (cell, (a, b)) in enumerate(zip(row.cells, row.spans)):
+            hits = [i for i, (x, y) in enumerate(spans) if a < y and x < b and below[i] == [j]]
+            if len(hits) == 1:  # one above one (a parent above several is not it): the same label, continued
                 i = hits[0]
                 cells[i] += cell
                 spans[i] = (min(spans[i][0], a), max(spans[i][1], b))
-            else:  # a new column (or one that spans several: a parent label); kept in column order
+            else:  # a new column, or a child under a parent that spans several; kept in column order
                 at = next((i for i, (x, _) in enumerate(spans) if x > a), len(spans))
                 cells.insert(at, cell)
                 spans.insert(at, (a, b))
+                below.insert(at, [])
         out[-1] = Row(tuple(cells), last.blanks, row.line, "aligned", tuple(spans))
     return out

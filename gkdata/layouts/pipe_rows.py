@@ -1,7 +1,8 @@
 """``pipe-rows``: one table row per line, ``|`` between cells (markdown tables too).
 
 An empty cell printed as ``| |`` (or ``||`` between two cells) keeps its
-place. A run of bare pipes at the row's end (``| 5 | 5 ||||||``) is where a
+place. A leading pipe is a markdown edge where most rows have one, else the
+end of an empty first cell. A run of bare pipes at the row's end (``| 5 | 5 ||||||``) is where a
 converter collected the row's empty cells, so it proves nothing: it is cut,
 and the row is marked ``lost-tail``. Markdown rule lines (``|---|:--:|``)
 are not rows.
@@ -28,12 +29,16 @@ def is_row(text: str) -> bool:
     return n >= 2 or not (text.startswith("|") or text.endswith("|"))
 
 
-def split(text: str, line: int) -> Row | None:
-    """The row a stripped pipe line holds; None for a rule line."""
+def split(text: str, line: int, edges: bool = True) -> Row | None:
+    """The row a stripped pipe line holds; None for a rule line.
+
+    ``edges``: the table's rows begin with a pipe (markdown), so a leading pipe
+    is an edge; otherwise it follows an empty first cell.
+    """
     if _RULE.match(text):
         return None
     fields = text.split("|")
-    if text.startswith("|"):
+    if text.startswith("|") and edges:
         fields = fields[1:]
     if text.endswith("|"):
         fields = fields[:-1]

@@ -30,6 +30,8 @@ def read(lines: list[str], start: int) -> list[Row]:
         cell = text.rstrip("|").strip()
         if not cell and text and not counted:  # a line of pipes: empty cells, or merged positions
             pipes = text.count("|") - open_cell  # the first may close the cell on the line before
+            if open_cell and rows:
+                rows[-1] = rows[-1]._replace(rendering="pipe")
             if pipes:
                 rows.append(Row(("",) * pipes, "marked", i, "pipe"))
         elif cell:

@@ -13,7 +13,12 @@ _INNER_TAB = re.compile(r"\S\t")  # a TAB after text: not the leading TAB of a t
 
 
 def is_row(line: str) -> bool:
-    return _INNER_TAB.search(line) is not None
+    """A line of cells between TABs: a TAB after text, or two or more (a row whose first cells are empty).
+
+    >>> is_row("规章\\t0\\t0"), is_row("\\t\\t\\t4"), is_row("\\t规章")
+    (True, True, False)
+    """
+    return line.count("\t") >= 2 and bool(line.strip()) or _INNER_TAB.search(line) is not None
 
 
 def split(line: str, number: int) -> Row:
