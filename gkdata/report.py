@@ -195,9 +195,10 @@ def _cut(name: str, read: tables.Read, template: str, last_line: int) -> tables.
     """
     rows = read.source
 
-    def reaches_cut(seg: tables.Segment) -> bool:  # its label or a printed value is on the last line
-        printed = [v for v in seg.values if v.text]
-        return rows[seg.row].line >= last_line or bool(printed) and rows[printed[-1].row].line >= last_line
+    def reaches_cut(seg: tables.Segment) -> bool:
+        # its label or a cell is on the last line (a line of pipes too: an empty cell as often as a row's end)
+        cells = [v for v in seg.values if v.text or rows[v.row].blanks == "marked"]
+        return rows[seg.row].line >= last_line or bool(cells) and rows[cells[-1].row].line >= last_line
 
     at_cut = {key for key, seg in read.rows.items() if reaches_cut(seg)}
     if not at_cut and _complete(name, read, template):
@@ -237,7 +238,11 @@ def read_text(text: str, source: str = "<text>", layout: str | None = None,
     located = {name: tables.headers_joined(rows, name) for name, rows in located.items()}
     template, findings = tables.detect_template(located)
     reading = template or "2019"
-    last_line = max((i for i, line in enumerate(lines) if line.strip()), default=0)
+    # the last line that prints something: text, or a row (a line of pipes that only closes the cell
+    # before it is no row; one that stands for merged positions after a row is, and says the row ended)
+    printed = (row.line for row in reversed(rows) if row.blanks != "counted" or any(row.cells))  # not empty lines
+    last_line = max(max((i for i, line in enumerate(lines) if line.strip().strip("|").strip()), default=0),
+                    next(printed, 0))
     records: dict[str, list[tuple]] = {}
     glued = 0
     for name in TABLES:

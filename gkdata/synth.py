@@ -15,6 +15,17 @@ are the converters' own.
 >>> r = gkdata.read_report(s.data)
 >>> [f.check for f in r.finding_records if f.severity == "error"]
 ['appeals_sum']
+
+Besides the seeds' three layouts, :class:`Rendering` writes every rendering real
+pages use (renderings.md part A: ``pipe-rows``, ``tab-rows``, ``aligned``,
+``spaced``, ``run-together`` and the seed layouts' variants), any heading style
+(part B), and a text cut off inside a table (A7). The result records what it
+printed where (:attr:`Synthetic.printed`), so a test can tell which cells a
+rendering makes certain.
+
+>>> s = generate(7, template="2021", layout=Rendering("pipe-rows", edges=True, rules=True))
+>>> s.layout, sum(line.startswith("|---|") for line in s.text.splitlines())
+('pipe-rows', 3)
 """
 
 from __future__ import annotations
@@ -25,8 +36,9 @@ import os
 import random
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, fields
 from decimal import Decimal
 from itertools import groupby
 from pathlib import Path
@@ -37,7 +49,10 @@ from . import labels as L
 from .formats import Cell
 from .narrative import PARTS
 
-LAYOUTS = ("tabbed", "blank-line", "pipe")
+LAYOUTS = ("tabbed", "blank-line", "pipe")  # the seeds' layouts: what generate draws when none is given
+# Every layout name meta.layout reports: the seeds' (and their variants) and the renderings of renderings.md A.
+RENDERINGS = LAYOUTS + ("pipe-rows", "tab-rows", "aligned", "spaced", "run-together")
+TABLES = ("disclosure", "applications", "appeals")  # in the order a report prints them
 # Anomalies one report shows, and the one a multi-year corpus shows (checks.py names).
 ANOMALIES = ("balance", "row_sum", "column_sum", "appeals_sum", "published_exceeds_total", "narrative_mismatch")
 CARRY_OVER = "carry_over_mismatch"
@@ -80,6 +95,72 @@ class Style:
                    padding=rng.random() < 0.2)
 
 
+# Heading styles (renderings.md B): the template's numbering, another one, none, or no headings at all.
+NUMBERINGS = ("template", "paren", "arabic", "part", "bare", "none")
+HEADING_MARKS = ("", "## ", "**")
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """How the tables (and headings) are written out as text: one layout of :data:`RENDERINGS` and its options.
+
+    Each option's first value in :data:`VARIANTS` is the default; a layout's
+    options not listed there are ignored by it.
+    """
+
+    layout: str = "tabbed"
+    # pipe-rows: a row per line, `` | `` between cells
+    edges: bool = False  # a leading ``| `` too (markdown)
+    rules: bool = False  # markdown: a ``|---|`` line under each table's first row
+    # pipe-rows: cell (``| |`` in place) | run (bare pipes at the row's end) | pad (in place, row padded with ``| |``);
+    # pipe: cell (`` |`` line) | run (a row's consecutive empty cells as one ``|||`` line) | drop (not written)
+    empty: str = "cell"
+    spans: str = "first"  # pipe-rows, tab-rows: a merged cell in its first row only (first) | every grid position (grid)
+    split: bool = False  # pipe: the cell's text on one line, its ``|`` on the next
+    counted: bool = False  # blank-line: each empty cell adds one more empty line
+    align: str = "left"  # aligned: values and headers left in their columns, or centred
+    valign: str = "top"  # aligned: a row's cells at the top of a wrapped label, or in its middle
+    vertical: bool = False  # aligned: narrow value columns, header labels one character per line
+    numbering: str = "template"  # headings: one of NUMBERINGS
+    mark: str = ""  # headings: one of HEADING_MARKS
+    cut: bool = False  # the text ends inside a table (a page of two, a cut download)
+
+    def __post_init__(self):
+        if self.layout not in RENDERINGS:
+            raise ValueError(f"unknown layout {self.layout!r}; one of {RENDERINGS}")
+        for f, allowed in {**VARIANTS.get(self.layout, {}), **_ANY}.items():
+            if getattr(self, f) not in allowed:
+                raise ValueError(f"{self.layout}: {f}={getattr(self, f)!r}, not one of {allowed}")
+
+    @classmethod
+    def random(cls, layout: str, rng: random.Random, *, cut: bool = False) -> Rendering:
+        """A rendering of ``layout`` with options drawn at random (the default as often as not)."""
+        options = {f: v[0] if rng.random() < 0.5 else rng.choice(v) for f, v in VARIANTS.get(layout, {}).items()}
+        options |= {f: v[0] if rng.random() < 0.6 else rng.choice(v) for f, v in _ANY.items() if f != "cut"}
+        return cls(layout, **options, cut=cut)
+
+    def __repr__(self) -> str:
+        return "Rendering(" + ", ".join([repr(self.layout), *(f"{k}={v!r}" for k, v in self.options.items())]) + ")"
+
+    @property
+    def options(self) -> dict[str, object]:
+        """The options that differ from the defaults (what a manifest or a failing example names)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if f.name != "layout" and getattr(self, f.name) != f.default}
+
+
+# layout -> its options and their values (the default first)
+VARIANTS: dict[str, dict[str, tuple]] = {
+    "pipe-rows": {"edges": (False, True), "rules": (False, True), "empty": ("cell", "run", "pad"),
+                  "spans": ("first", "grid")},
+    "tab-rows": {"spans": ("first", "grid")},
+    "pipe": {"empty": ("cell", "run", "drop"), "split": (False, True)},
+    "blank-line": {"counted": (False, True)},
+    "aligned": {"align": ("left", "center"), "valign": ("top", "middle"), "vertical": (False, True)},
+}
+_ANY = {"numbering": NUMBERINGS, "mark": HEADING_MARKS, "cut": (False, True)}
+
+
 @dataclass(frozen=True)
 class Tables:
     """The numbers of one report by cell key; ``None`` is a blank cell; money in 万元."""
@@ -103,11 +184,50 @@ class Synthetic:
     publisher: str
     year: int
     anomaly: str | None
+    rendering: Rendering = Rendering()
+    printed: dict[str, Printed] | None = None  # table -> its grid as printed and which key each value cell holds
+    cut: tuple[str, int] | None = None  # (table, grid row) the text ends in: that row and all after are unread
+    seed: int | None = None  # generate(seed, template=, layout=rendering, anomaly=, style=) writes it again
+
+    def __repr__(self) -> str:  # what a failing test needs to write the report again, not its tables
+        return (f"generate({self.seed}, template={self.tables.template!r}, layout={self.rendering!r}, "
+                f"anomaly={self.anomaly!r}, style={self.style!r})  # cut={self.cut}")
+
+    def _repr_pretty_(self, p, cycle) -> None:  # hypothesis prints examples with this
+        p.text(repr(self))
 
     @property
     def data(self) -> bytes:
         """The report as a file holds it (UTF-8)."""
         return self.text.encode("utf-8")
+
+    def unread(self) -> dict[str, set]:
+        """The cells the text holds no whole row for, by table: at and after the cut (none without a cut)."""
+        if self.cut is None:
+            return {name: set() for name in TABLES}
+        table, row = self.cut
+        after = TABLES.index(table)
+        out = {}
+        for i, name in enumerate(TABLES):
+            keys = self.printed[name].keys
+            out[name] = (set() if i < after else set(keys.values()) if i > after
+                         else {k for (r, _), k in keys.items() if r >= row})
+        return out
+
+
+class Printed(NamedTuple):
+    """One table as laid out: its cells (text as printed) and the key of each value cell by (row, col)."""
+
+    cells: tuple[Cell, ...]
+    keys: dict[tuple[int, int], tuple[str, str]]
+
+    def rows(self) -> dict[int, list[tuple[tuple[str, str], str]]]:
+        """Grid row -> its value cells as (key, printed text), left to right."""
+        text = {(c.row, c.col): c.text for c in self.cells}
+        out: dict[int, list] = {}
+        for (r, c), k in sorted(self.keys.items()):
+            out.setdefault(r, []).append((k, text[r, c]))
+        return out
 
 
 # -- drawing the numbers ------------------------------------------------------------------
@@ -337,6 +457,8 @@ _QUOTED = re.compile(r'"([^"]*)"')
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+\.)")
 _PADS = ("\xa0\xa0{}", "{}\xa0", " {}", "\u3000\u3000{}", "\xa0{}\xa0\xa0")
+_PADDED = ("tabbed", "tab-rows", "pipe-rows")  # renderings where a cell's own padding stays inside its cell
+_RUN_BLANKS = ("/", "—", "无")  # the blanks run-together prints (numbers.BLANKS)
 
 
 def _depth(label: L.Label) -> int:
@@ -366,7 +488,9 @@ class _Printer:
             return "\n\n".join([text[:k], *text[k:]])
         if style.typos and len(text) > 4 and rng.random() < 0.05:  # (四)无法 提供
             i = rng.randrange(1, len(text))
-            text = text[:i] + " " + text[i:]
+            # spaced and aligned split cells at spaces: never 1 .属于… or 1. 属于… there (a lone 1 is a value)
+            if self.layout not in ("spaced", "aligned") or not re.fullmatch(r"[\d.]*", text[:i]):
+                text = text[:i] + " " + text[i:]
         wraps = (self.layout == "tabbed" or (self.layout == "blank-line" and role == "header"))
         if style.wrap and wraps and len(_CJK.findall(text)) >= 4 and rng.random() < 0.15:
             i = rng.randrange(2, len(text) - 1)
@@ -376,6 +500,8 @@ class _Printer:
 
     def value(self, v: int | float | None, kind: str = "count") -> str:
         if v is None:
+            if self.layout == "run-together":  # an empty cell would be invisible: 规章/12 3, not 规章123
+                return self.rng.choice(_RUN_BLANKS)
             return " " if self.layout == "tabbed" and self.rng.random() < 0.5 else ""
         money = self.style.money
         if kind == "money":
@@ -386,7 +512,7 @@ class _Printer:
             text = f"{'增' if v > 0 else '减'}{abs(v)}"
         else:
             text = str(v)
-        if self.layout == "tabbed" and self.style.padding and self.rng.random() < 0.5:
+        if self.layout in _PADDED and self.style.padding and self.rng.random() < 0.5:
             text = self.rng.choice(_PADS).format(text)
         return text
 
@@ -399,8 +525,12 @@ class _Printer:
         return head if unit is None else head + self.rng.choice(("（单位：{}）", "({})")).format(unit)
 
 
-def disclosure_cells(t: Tables, p: _Printer) -> list[Cell]:
-    """Table 二 as a grid: per block a caption, a 信息内容 header row and its item rows (4 columns)."""
+def disclosure_cells(t: Tables, p: _Printer, keys: dict | None = None) -> list[Cell]:
+    """Table 二 as a grid: per block a caption, a 信息内容 header row and its item rows (4 columns).
+
+    ``keys``, when given, gets the (item, measure) of each value cell by its (row, col).
+    """
+    keys = {} if keys is None else keys
     content = next(lab for lab in L.DISCLOSURE_HEADERS if lab.key == "content")
     cells, r = [], 0
     for _, block in groupby(L.DISCLOSURE_LAYOUT[t.template], key=lambda im: L.ARTICLE_20[im[0]]):
@@ -417,12 +547,14 @@ def disclosure_cells(t: Tables, p: _Printer) -> list[Cell]:
             cells.append(Cell(r, 0, p.label(lab)))
             cells += [Cell(r, 1 + j, p.value(t.disclosure[item, m.key], m.kind), colspan=s)
                       for j, (m, s) in enumerate(zip(measures, spans))]
+            keys.update({(r, 1 + j): (item, m.key) for j, m in enumerate(measures)})
             r += 1
     return cells
 
 
-def application_cells(t: Tables, p: _Printer) -> list[Cell]:
+def application_cells(t: Tables, p: _Printer, keys: dict | None = None) -> list[Cell]:
     """Table 三 as a grid: 3 label columns (nested groups) and 7 applicant columns."""
+    keys = {} if keys is None else keys
     head = {lab.key: lab for lab in L.APPLICATION_HEADERS}
     cells = [Cell(0, 0, p.label(head["note"].zh, "header"), rowspan=3, colspan=3),  # its variant only matches
              Cell(0, 3, p.label(head["applicant_situation"], "header"), colspan=7),
@@ -444,12 +576,14 @@ def application_cells(t: Tables, p: _Printer) -> list[Cell]:
             continue
         cells.append(Cell(r, depth, p.label(lab), colspan=3 - depth))
         cells += [Cell(r, 3 + j, p.value(t.applications[lab.key, c])) for j, c in enumerate(APPLICANTS)]
+        keys.update({(r, 3 + j): (lab.key, c) for j, c in enumerate(APPLICANTS)})
         r += 1
     return cells
 
 
-def appeals_cells(t: Tables, p: _Printer) -> list[Cell]:
+def appeals_cells(t: Tables, p: _Printer, keys: dict | None = None) -> list[Cell]:
     """Table 四 as a grid: 15 columns under 行政复议 (5) and 行政诉讼 (2 × 5), one data row."""
+    keys = {} if keys is None else keys
     head = {lab.key: lab for lab in L.APPEALS_HEADERS}
     outcomes = [head[o] for o in L.keys("outcome")]
     cells = [Cell(0, 0, p.label(head["review"], "header"), colspan=5),
@@ -458,41 +592,261 @@ def appeals_cells(t: Tables, p: _Printer) -> list[Cell]:
     cells += [Cell(1, 5, p.label(head["litigation_direct"], "header"), colspan=5),
               Cell(1, 10, p.label(head["litigation_after_review"], "header"), colspan=5)]
     cells += [Cell(2, 5 + j, p.label(o, "header")) for j, o in enumerate(outcomes * 2)]
-    keys = [(pr, o) for pr in L.keys("proceeding") for o in L.keys("outcome")]
-    cells += [Cell(3, j, p.value(t.appeals[key])) for j, key in enumerate(keys)]
+    order = [(pr, o) for pr in L.keys("proceeding") for o in L.keys("outcome")]
+    cells += [Cell(3, j, p.value(t.appeals[key])) for j, key in enumerate(order)]
+    keys.update({(3, j): key for j, key in enumerate(order)})
     return cells
 
 
-# -- the three layouts: a table's cells -> lines --------------------------------------------
+# -- renderings: a table's cells -> lines ---------------------------------------------------
+#
+# Each takes the table's cells, the rendering, a random source (for its own choices only) and
+# the value cells' keys by (row, col); an empty value cell is one whose text is blank.
 
 
 def _rows(cells: list[Cell]) -> list[list[Cell]]:
     return [list(row) for _, row in groupby(sorted(cells, key=lambda c: (c.row, c.col)), key=lambda c: c.row)]
 
 
-def tabbed_lines(cells: list[Cell]) -> list[str]:
+def _row_texts(cells: list[Cell], spans: str = "first") -> list[list[str]]:
+    """Each grid row's cell texts: the cells that start in it (first), or every grid position (grid:
+    a position a merged cell covers is an empty cell)."""
+    if spans == "first":
+        return [[c.text for c in row] for row in _rows(cells)]
+    grid = [[""] * max(c.col + c.colspan for c in cells) for _ in range(max(c.row + c.rowspan for c in cells))]
+    for c in cells:
+        grid[c.row][c.col] = c.text
+    return grid
+
+
+def tabbed_lines(cells: list[Cell], r: Rendering | None = None, rng: random.Random | None = None,
+                 keys: dict | None = None) -> list[str]:
     """One ``\\t`` line per cell, merged cells repeated as empty cells, rows split by an empty line."""
     return formats.render([cells]).split("\n")[:-1]
 
 
-def blank_line_lines(cells: list[Cell]) -> list[str]:
-    """One paragraph per non-empty cell (and per wrapped line of a header); empty cells dropped."""
-    return [part for c in sorted(cells, key=lambda c: (c.row, c.col)) for part in c.text.split("\n") if part.strip()]
+_EMPTY_LINE = "\x00"  # blank-line (counted): an empty cell, written as one more empty line
 
 
-def pipe_lines(cells: list[Cell]) -> list[str]:
-    """``text |`` per cell; after each row but the last, one ``|`` per grid position a span covers."""
+def blank_line_lines(cells: list[Cell], r: Rendering | None = None, rng: random.Random | None = None,
+                     keys: dict | None = None) -> list[str]:
+    """One paragraph per non-empty cell (and per wrapped line of a header); empty cells dropped, or
+    (``counted``) each written as one more empty line."""
+    counted = r is not None and r.counted
+    return [part for c in sorted(cells, key=lambda c: (c.row, c.col))
+            for part in (c.text.split("\n") if c.text.strip() else [_EMPTY_LINE] if counted else [])
+            if part.strip()]
+
+
+def pipe_lines(cells: list[Cell], r: Rendering | None = None, rng: random.Random | None = None,
+               keys: dict | None = None) -> list[str]:
+    """``text |`` per cell; after each row but the last, one ``|`` per grid position a span covers.
+
+    Variants: the ``|`` on the line after the text (``split``); an empty cell as a `` |`` line (the
+    seed's), a row's consecutive empty cells as one ``|||`` line (``empty="run"``), or not written.
+    """
+    r = r or Rendering("pipe")
     width = max(c.col + c.colspan for c in cells)
     rows = _rows(cells)
     lines: list[str] = []
     for i, row in enumerate(rows):
-        lines += [f"{c.text} |" for c in row]
+        run = 0
+        for c in row:
+            if not c.text.strip() and r.empty != "cell":
+                run += r.empty == "run"
+                continue
+            if run:
+                lines.append("|" * run)
+                run = 0
+            if r.split:
+                lines += [c.text, "|"] if c.text.strip() else ["|"]
+            else:
+                lines.append(f"{c.text} |")
+        if run:
+            lines.append("|" * run)
         if i < len(rows) - 1 and width > len(row):
             lines.append("|" * (width - len(row)))
     return lines
 
 
-_TABLE_LINES = {"tabbed": tabbed_lines, "blank-line": blank_line_lines, "pipe": pipe_lines}
+def pipe_rows_lines(cells: list[Cell], r: Rendering | None = None, rng: random.Random | None = None,
+                    keys: dict | None = None) -> list[str]:
+    """A row per line, ``text |`` per cell: ``一、本年新收… | 12 | | 0 |``.
+
+    Options: a leading ``| `` (``edges``) and a ``|---|`` rule under the first row (``rules``);
+    empty cells as ``| |`` in place (``cell``), or so and each row padded to the grid's width with
+    trailing ``| |`` (``pad``), or dropped and counted as bare pipes at the row's end (``run``:
+    ``| 5 | 5 ||||||``, their positions lost); a merged cell in its first row only (``first``) or
+    every grid position a cell (``grid``).
+    """
+    r = r or Rendering("pipe-rows")
+    width = max(c.col + c.colspan for c in cells)
+    lines = []
+    for i, texts in enumerate(_row_texts(cells, r.spans)):
+        shown = [t for t in texts if t.strip()] if r.empty == "run" else texts
+        line = "".join((" " + t if t.strip() else "") + " |" for t in shown).lstrip()
+        if r.empty == "run":
+            line += "|" * (len(texts) - len(shown))
+        elif r.empty == "pad":
+            line += " |" * (width - len(shown))
+        lines.append("| " + line if r.edges else line)
+        if i == 0 and r.edges and r.rules:
+            lines.append("|" + "---|" * max(len(shown), width if r.empty == "pad" else 0))
+    return lines
+
+
+def tab_rows_lines(cells: list[Cell], r: Rendering | None = None, rng: random.Random | None = None,
+                   keys: dict | None = None) -> list[str]:
+    """A row per line, TAB between cells, an empty cell an empty field (text copied from a browser)."""
+    return ["\t".join(texts) for texts in _row_texts(cells, (r or Rendering("tab-rows")).spans)]
+
+
+def spaced_lines(cells: list[Cell], r: Rendering | None = None, rng: random.Random | None = None,
+                 keys: dict | None = None) -> list[str]:
+    """A row per line, one space between cells, empty cells dropped (a PDF's text without -layout)."""
+    return [" ".join(t.strip() for t in texts if t.strip()) for texts in _row_texts(cells)]
+
+
+def run_together_lines(cells: list[Cell], r: Rendering | None = None, rng: random.Random | None = None,
+                       keys: dict | None = None) -> list[str]:
+    """A row per line, the cells run together with no separator: ``规章000``."""
+    return ["".join(t.strip() for t in texts) for texts in _row_texts(cells)]
+
+
+def display_width(text: str) -> int:
+    """Columns a monospaced text layer gives ``text``: a wide (CJK) character takes two.
+
+    >>> display_width("规章 12"), display_width("（一）")
+    (7, 6)
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def _wrap(text: str, width: int, vertical: bool = False) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, broken before a wide character only (a run of
+    narrow ones — ``1.``, ``(``, ``,`` — stays with the wide character after it, or the last one), so
+    no line is only digits; ``vertical``: one wide character per line.
+
+    >>> _wrap("1.属于国家秘密", 8), _wrap("本年增/减", 2, vertical=True)
+    (['1.属于国', '家秘密'], ['本', '年', '增', '/减'])
+    """
+    tokens: list[str] = []
+    pending = ""
+    for ch in text:
+        if _wide(ch):
+            tokens.append(pending + ch)
+            pending = ""
+        else:
+            pending += ch
+    if pending:
+        if tokens:
+            tokens[-1] += pending
+        else:
+            tokens.append(pending)
+    if vertical:
+        return [t.strip() for t in tokens if t.strip()]
+    lines, cur = [], ""
+    for tok in tokens:
+        if cur.strip() and display_width(cur + tok) > width:
+            lines.append(cur.rstrip())
+            cur = tok.lstrip()
+        else:
+            cur += tok
+    lines.append(cur.rstrip())
+    return [line for line in lines if line]
+
+
+def aligned_lines(cells: list[Cell], r: Rendering | None = None, rng: random.Random | None = None,
+                  keys: dict | None = None) -> list[str]:
+    """Cells at character columns, as ``pdftotext -layout`` writes a PDF table.
+
+    A wide character takes two columns; an empty cell is a gap; a long label wraps onto the next
+    lines of its column; header labels wrap in their columns, interleaved across them (one
+    character per line with ``vertical``). ``valign`` puts a row's cells at the top of its wrapped
+    label or in its middle, ``align`` values and headers at the left of their columns or centred.
+    """
+    r = r or Rendering("aligned")
+    rng = rng or random.Random(0)
+    keys = keys or {}
+    ncols = max(c.col + c.colspan for c in cells)
+    nrows = max(c.row + c.rowspan for c in cells)
+    first_value = min((c for _, c in keys), default=ncols)
+    data_rows = {row for row, _ in keys}
+    label_cap, head_cap = rng.randint(14, 24), rng.randint(8, 12)
+    gap, indent = rng.randint(2, 4), rng.choice((0, 0, 1, 2))
+
+    def role(c: Cell) -> str:
+        if (c.row, c.col) in keys:
+            return "value"
+        return "header" if c.row not in data_rows and c.col >= first_value else "label"
+
+    wrapped: dict[Cell, list[str]] = {}
+    widths = [1] * ncols
+    for c in cells:  # one-column cells fix the widths
+        if c.colspan > 1:
+            continue
+        kind = role(c)
+        if kind == "value":
+            wrapped[c] = [c.text.strip()] if c.text.strip() else []
+        elif kind == "header":
+            wrapped[c] = _wrap(c.text, 2, vertical=True) if r.vertical else _wrap(c.text, head_cap)
+        else:
+            wrapped[c] = _wrap(c.text, label_cap)
+        widths[c.col] = max(widths[c.col], *(display_width(line) for line in wrapped[c] or [""]))
+    for c in sorted((c for c in cells if c.colspan > 1), key=lambda c: c.colspan):  # then the merged ones
+        span = sum(widths[c.col:c.col + c.colspan]) + gap * (c.colspan - 1)
+        wrapped[c] = [c.text.strip()] if role(c) == "value" and c.text.strip() else (
+            [] if role(c) == "value" else _wrap(c.text, span))
+        need = max((display_width(line) for line in wrapped[c]), default=0)
+        widths[c.col + c.colspan - 1] += max(0, need - span)
+    xs = [indent]
+    for w in widths[:-1]:
+        xs.append(xs[-1] + w + gap)
+
+    heights = [1] * nrows
+    for c in cells:
+        if c.rowspan == 1:
+            heights[c.row] = max(heights[c.row], len(wrapped[c]))
+    for c in cells:
+        if c.rowspan > 1 and len(wrapped[c]) > sum(heights[c.row:c.row + c.rowspan]):
+            heights[c.row + c.rowspan - 1] += len(wrapped[c]) - sum(heights[c.row:c.row + c.rowspan])
+    tops = [0]
+    for h in heights:
+        tops.append(tops[-1] + h)
+    canvas: list[list[str | None]] = [[] for _ in range(tops[-1])]
+
+    def put(y: int, x: int, text: str) -> None:
+        line = canvas[y]
+        for ch in text:
+            w = 2 if _wide(ch) else 1
+            line.extend([None] * (x + w - len(line)))
+            if any(line[x + k] is not None for k in range(w)):
+                raise AssertionError(f"aligned: {text!r} overlaps at line {y}, column {x}")
+            line[x] = ch
+            if w == 2:
+                line[x + 1] = ""
+            x += w
+
+    for c in cells:
+        lines = wrapped[c]
+        height = tops[c.row + c.rowspan] - tops[c.row]
+        top = tops[c.row] + (0 if r.valign == "top" else (height - len(lines)) // 2)
+        span = sum(widths[c.col:c.col + c.colspan]) + gap * (c.colspan - 1)
+        for k, line in enumerate(lines):
+            shift = (span - display_width(line)) // 2 if r.align == "center" and role(c) != "label" else 0
+            put(top + k, xs[c.col] + shift, line)
+    out = ["".join(" " if ch is None else ch for ch in line).rstrip() for line in canvas]
+    return [line for line in out if line.strip()]
+
+
+_TABLE_LINES: dict[str, Callable[..., list[str]]] = {
+    "tabbed": tabbed_lines, "blank-line": blank_line_lines, "pipe": pipe_lines, "pipe-rows": pipe_rows_lines,
+    "tab-rows": tab_rows_lines, "aligned": aligned_lines, "spaced": spaced_lines, "run-together": run_together_lines,
+}
 
 
 # -- prose ---------------------------------------------------------------------------------
@@ -531,43 +885,135 @@ def _heading(lab: L.Label, style: Style, rng: random.Random) -> str:
     return text + ("\xa0" if style.typos and rng.random() < 0.2 else "")
 
 
-def render(t: Tables, layout: str, *, publisher: str, year: int, style: Style = Style(), seed: int = 0) -> str:
-    """The full text of a report with these tables, in one layout.
+_NUMERALS = "一二三四五六"
+
+
+def _numbered(text: str, i: int, rd: Rendering, style: Style, rng: random.Random) -> str | None:
+    """Section heading ``i`` (0-based) in the rendering's numbering and mark; None: no heading.
+
+    >>> r = random.Random(0)
+    >>> [_numbered("三、收到和处理政府信息公开申请情况", 2, Rendering(numbering=n, mark="**"), Style(), r)
+    ...  for n in ("paren", "arabic", "bare")]
+    ['**（三）收到和处理政府信息公开申请情况**', '**3.收到和处理政府信息公开申请情况**', '**收到和处理政府信息公开申请情况**']
+    """
+    if rd.numbering == "none":
+        return None
+    title = re.sub(r"^[一二三四五六七八九十]+、", "", text)
+    head = {"template": text, "bare": title, "arabic": f"{i + 1}.{title}",
+            "paren": ("（{}）" if style.full_width else "({})").format(_NUMERALS[i]) + title}.get(rd.numbering)
+    if head is None:  # part
+        head = f"第{_NUMERALS[i]}部分{rng.choice(('', ' ', '：'))}{title}"
+    return f"**{head.strip()}**" if rd.mark == "**" else rd.mark + head
+
+
+_CUT = "\x01"  # where a cut text ends (placed in a cell, removed with all after it)
+
+
+def _place_cut(printed: dict[str, Printed], rng: random.Random) -> tuple[str, int, Cell, Cell]:
+    """Choose where the text ends: a table, one of its data rows, a cell of that row and a point in it.
+
+    The text keeps at least a character of the row — a label's first Chinese character, or
+    (for a value first in its row) one character — so the text ends inside that row, never
+    between two rows (where no reader could tell whether the last row was whole).
+    """
+    def shown(table: Printed, row: int) -> list[Cell]:
+        return sorted((c for c in table.cells if c.row == row and c.text.strip()), key=lambda c: c.col)
+
+    rows = [(name, r) for name in TABLES for r in sorted({r for r, _ in printed[name].keys}) if shown(printed[name], r)]
+    name = rng.choice(sorted({n for n, _ in rows}, key=TABLES.index))  # each table alike, however many rows
+    table = printed[name]
+    row = rng.choice([r for n, r in rows if n == name])
+    cells = shown(table, row)
+    i = rng.randrange(len(cells))
+    c = cells[i]
+    if (c.row, c.col) in table.keys:
+        at = rng.randint(1 if i == 0 else 0, len(c.text))
+    else:
+        first = next(j for j, ch in enumerate(c.text) if _CJK.match(ch)) + 1
+        at = rng.choice(([0] if i else []) + list(range(first, len(c.text) + 1)))
+    return name, row, c, c._replace(text=c.text[:at] + _CUT + c.text[at:])
+
+
+def render(t: Tables, layout: str | Rendering, *, publisher: str, year: int, style: Style = Style(),
+           seed: int = 0) -> str:
+    """The full text of a report with these tables, in one layout (a name of RENDERINGS or a Rendering).
 
     >>> t, _ = draw(random.Random(3), "2019", "巴青县")
     >>> text = render(t, "tabbed", publisher="巴青县", year=2019)
     >>> "\\n三、收到和处理政府信息公开申请情况\\n\\t（本列数据的勾稽关系为：" in text
     True
+    >>> text = render(t, "pipe-rows", publisher="巴青县", year=2019)
+    >>> "\\n一、本年新收政府信息公开申请数量 | 1 | 1 | 0 | 0 | 0 | 0 | 2 |\\n" in text
+    True
     """
-    if layout not in _TABLE_LINES:
-        raise ValueError(f"unknown layout {layout!r}; one of {LAYOUTS}")
+    return _render(t, layout, publisher=publisher, year=year, style=style, seed=seed)[0]
+
+
+def _render(t: Tables, layout: str | Rendering, *, publisher: str, year: int, style: Style, seed: int,
+            ) -> tuple[str, dict[str, Printed], tuple[str, int] | None]:
+    """The text, each table as printed, and where the text was cut (table, grid row) if it was."""
+    rd = layout if isinstance(layout, Rendering) else Rendering(layout) if layout in RENDERINGS else None
+    if rd is None:
+        raise ValueError(f"unknown layout {layout!r}; one of {RENDERINGS}")
+    layout = rd.layout
     rng = random.Random(seed)
+    xr = random.Random(f"{seed}:{rd}")  # the renderings' own choices; the seed layouts' streams stay as they were
     printer = _Printer(layout, style, rng)
     title = f"{publisher}{year}{rng.choice(('年', '年度'))}政府信息公开工作年度报告"
     preamble = (f"本报告根据《中华人民共和国政府信息公开条例》要求编制，所列数据的统计期限为{year}年1月1日至"
                 f"{year}年12月31日。如对本报告有疑问，请与{publisher}联系。")
     overview = _overview(t, publisher, year)
-    bodies: list[list[str]] = [
-        overview, _TABLE_LINES[layout](disclosure_cells(t, printer)),
-        _TABLE_LINES[layout](application_cells(t, printer)), _TABLE_LINES[layout](appeals_cells(t, printer)),
-        _PROBLEMS, _other(t, rng)]
-    sections = [[_heading(lab, style, rng), *body] for lab, body in zip(L.SECTIONS, bodies)]
+    printed: dict[str, Printed] = {}
+    for name, build in zip(TABLES, (disclosure_cells, application_cells, appeals_cells)):
+        keys: dict = {}
+        printed[name] = Printed(tuple(build(t, printer, keys)), keys)
+    shown = {name: list(p.cells) for name, p in printed.items()}
+    cut = None
+    if rd.cut:
+        name, row, old, new = _place_cut(printed, xr)
+        shown[name] = [new if c == old else c for c in shown[name]]
+        cut = (name, row)
+    to_lines = _TABLE_LINES[layout]
+    tables = [to_lines(shown[name], rd, xr, printed[name].keys) for name in TABLES]
+    bodies: list[list[str]] = [overview, *tables, _PROBLEMS, _other(t, rng)]
+    headings = [_heading(lab, style, rng) for lab in L.SECTIONS]
+    headings = [_numbered(h, i, rd, style, xr) for i, h in enumerate(headings)]
+    sections = [[h, *body] if h is not None else body for h, body in zip(headings, bodies)]
     date = f"{year + 1}-03-{rng.randint(10, 31)}"
     if layout == "blank-line":  # a scraped page: site chrome, a byline and a teaser around the report
         head = ["政务资讯网", "反馈", "取消", "热门搜词", f"{title}简介", f"{date} 作者:佚名", f"导读:{L.SECTIONS[0].zh} {overview[0]}"]
         tail = ["*文章为作者独立观点，不代表本站立场。", "热门推荐", "相关阅读"]
-        return "\n\n".join([*head, preamble, *(line for s in sections for line in s), *tail]) + "\n"
+        text = "\n\n".join([*head, preamble, *(line for s in sections for line in s), *tail]) + "\n"
+        return _cut(text.replace("\n\n" + _EMPTY_LINE, "\n")), printed, cut
+    index = [] if layout == "tabbed" else [
+        f"- 索引号:{publisher}/{year + 1}-{rng.randint(1, 99):05d}", "- 发文字号:", f"- 发文机构:{publisher}",
+        f"- 名 称:{title}", "- 公文种类 :其他", f"- 发布日期:{date} 10:00", title, f"发布时间:{date} 10:00 浏览次数:"]
     if layout == "pipe":  # an exported page: document metadata before the title
-        head = [f"- 索引号:{publisher}/{year + 1}-{rng.randint(1, 99):05d}", "- 发文字号:", f"- 发文机构:{publisher}",
-                f"- 名 称:{title}", "- 公文种类 :其他", f"- 发布日期:{date} 10:00", title, f"发布时间:{date} 10:00 浏览次数:"]
-        return "\n".join([*head, preamble, *(line for s in sections for line in s), f"{year + 1}年3月10日"]) + "\n"
+        return _cut("\n".join([*index, preamble, *(line for s in sections for line in s),
+                               f"{year + 1}年3月10日"]) + "\n"), printed, cut
+    if layout != "tabbed":  # a page saved or copied as text: maybe its index block, then the report
+        lines = index if xr.random() < 0.3 else [title, ""]
+        lines.append(preamble)
+        tabled = {id(b) for b in tables}
+        for section, body in zip(sections, bodies):
+            if id(body) in tabled:  # a table between blank lines (always in markdown)
+                around = [""] if rd.edges or xr.random() < 0.5 else []
+                lines += [*section[:len(section) - len(body)], *around, *body, *around]
+            else:
+                lines += [line for b in section for line in ([b, ""] if xr.random() < 0.4 else [b])]
+        return _cut("\n".join(lines) + "\n"), printed, cut
     if rng.random() < 0.3:  # a title broken after its year, or indented
         title = title.replace("政府信息公开工作", "\n政府信息公开工作", 1)
     lines = ["  " * (rng.random() < 0.3) + title, "", preamble]
-    for heading, *body in sections:
+    for heading, body in zip(headings, bodies):
         prose = not body or not body[0].startswith("\t")
-        lines += [heading, *(line for b in body for line in ([b, ""] if prose and rng.random() < 0.5 else [b]))]
-    return "\n".join(lines) + "\n"
+        lines += [heading] if heading is not None else []
+        lines += [line for b in body for line in ([b, ""] if prose and rng.random() < 0.5 else [b])]
+    return _cut("\n".join(lines) + "\n"), printed, cut
+
+
+def _cut(text: str) -> str:
+    return text[:text.index(_CUT)] if _CUT in text else text
 
 
 # -- reports and corpora --------------------------------------------------------------------
@@ -592,10 +1038,13 @@ def _template_of(year: int, rng: random.Random) -> str:
     return "2021" if year >= 2021 and rng.random() > 0.05 else "2019"
 
 
-def generate(seed: int, *, template: str | None = None, layout: str | None = None, anomaly: str | None = None,
-             style: Style | None = None, publisher: str | None = None, year: int | None = None,
-             last: Synthetic | None = None) -> Synthetic:
+def generate(seed: int, *, template: str | None = None, layout: str | Rendering | None = None,
+             anomaly: str | None = None, style: Style | None = None, publisher: str | None = None,
+             year: int | None = None, last: Synthetic | None = None) -> Synthetic:
     """One synthetic report; every choice left ``None`` is drawn from ``seed``.
+
+    ``layout`` is a name of :data:`RENDERINGS` (with its default options) or a
+    :class:`Rendering`; left ``None``, one of the seeds' :data:`LAYOUTS` is drawn.
 
     ``last`` is the same publisher's report of the year before: its 结转下年度 becomes
     this year's 上年结转 and its items plus changes this year's 上一年项目数量 (the
@@ -621,17 +1070,25 @@ def generate(seed: int, *, template: str | None = None, layout: str | None = Non
     amount = ("centralized_procurement", "amount")
     if template == "2019" and style.money == "bare" and printed.disclosure[amount] is not None:
         found.add(Expected("assumed_unit", "disclosure", "centralized_procurement", "amount"))
-    text = render(printed, layout, publisher=publisher, year=year, style=style, seed=rng.randrange(2 ** 32))
-    return Synthetic(text, printed, tuple(sorted(found, key=str)), layout, style, publisher, year, anomaly)
+    rendering = layout if isinstance(layout, Rendering) else Rendering(layout)
+    text, cells, cut = _render(printed, rendering, publisher=publisher, year=year, style=style,
+                               seed=rng.randrange(2 ** 32))
+    return Synthetic(text, printed, tuple(sorted(found, key=str)), rendering.layout, style, publisher, year, anomaly,
+                     rendering, cells, cut, seed)
 
+
+def _pick(name: str, rng: random.Random) -> str | Rendering:
+    """A seed layout as it is, another rendering with options drawn at random."""
+    return name if name in LAYOUTS else Rendering.random(name, random.Random(rng.randrange(2 ** 32)))
 
 
 def series(seed: int, years: int, *, first_year: int = 2019, publisher: str | None = None,
-           anomaly_rate: float = 0.1) -> Iterator[Synthetic]:
+           anomaly_rate: float = 0.1, renderings: Sequence[str] = LAYOUTS) -> Iterator[Synthetic]:
     """One publisher's reports for consecutive years, chained (carry-over, item counts).
 
     A report has an anomaly with chance ``anomaly_rate``; after the first year
-    that may be ``carry_over_mismatch``, which only a corpus check sees.
+    that may be ``carry_over_mismatch``, which only a corpus check sees. The
+    publisher's layout is one of ``renderings`` (e.g. :data:`RENDERINGS`; options drawn).
 
     >>> a, b = series(5, 2, first_year=2020, anomaly_rate=0)
     >>> a.tables.applications["carried_forward", "total"] == b.tables.applications["carried_over", "total"]
@@ -639,23 +1096,28 @@ def series(seed: int, years: int, *, first_year: int = 2019, publisher: str | No
     """
     rng = random.Random(seed)
     publisher = publisher or publisher_name(rng.randrange(10_000))
-    layout = rng.choice(LAYOUTS)  # a publisher mostly keeps its website, so its layout
+    layout = _pick(rng.choice(renderings), rng)  # a publisher mostly keeps its website, so its layout
+    seeds_only = tuple(renderings) == LAYOUTS
     last = None
     for year in range(first_year, first_year + years):
         template = _template_of(year, rng)
         kinds = [k for k in ANOMALIES if template == "2019" or k != "published_exceeds_total"]
         anomaly = rng.choice(kinds + [CARRY_OVER] * (last is not None)) if rng.random() < anomaly_rate else None
-        last = generate(rng.randrange(2 ** 32), template=template, layout=layout if rng.random() < 0.8 else None,
+        seed_i = rng.randrange(2 ** 32)
+        other = layout if rng.random() < 0.8 else None if seeds_only else _pick(rng.choice(renderings), rng)
+        last = generate(seed_i, template=template, layout=other,
                         anomaly=anomaly, publisher=publisher, year=year, last=last)
         yield last
 
 
-def write_corpus(out_dir: str | os.PathLike, n: int, seed: int = 0, *, anomaly_rate: float = 0.1) -> list[Path]:
+def write_corpus(out_dir: str | os.PathLike, n: int, seed: int = 0, *, anomaly_rate: float = 0.1,
+                 renderings: Sequence[str] = LAYOUTS) -> list[Path]:
     """Write ``n`` reports of publishers with 1–5 consecutive years each, and ``manifest.jsonl``.
 
     Files are ``<publisher number>_<year>.txt``; each manifest line names one
-    file with its publisher, year, template, layout, style, anomaly and the
-    findings it must give (``carry_over_mismatch`` across its publisher's years).
+    file with its publisher, year, template, layout (and its rendering's options),
+    style, anomaly and the findings it must give (``carry_over_mismatch`` across
+    its publisher's years). Layouts are drawn from ``renderings``.
 
     >>> import tempfile
     >>> paths = write_corpus(tempfile.mkdtemp(), 3, seed=1)
@@ -672,12 +1134,13 @@ def write_corpus(out_dir: str | os.PathLike, n: int, seed: int = 0, *, anomaly_r
                 break
             years = min(rng.randint(1, 5), n - len(paths))
             for s in series(rng.randrange(2 ** 32), years, first_year=rng.randint(2019, 2025 - years),
-                            publisher=publisher_name(i), anomaly_rate=anomaly_rate):
+                            publisher=publisher_name(i), anomaly_rate=anomaly_rate, renderings=renderings):
                 path = out / f"{i:05d}_{s.year}.txt"
                 path.write_bytes(s.data)
                 paths.append(path)
                 manifest.write(json.dumps({
                     "file": path.name, "publisher": s.publisher, "year": s.year, "template": s.tables.template,
-                    "layout": s.layout, "style": asdict(s.style), "anomaly": s.anomaly,
+                    "layout": s.layout, "rendering": s.rendering.options, "style": asdict(s.style),
+                    "anomaly": s.anomaly,
                     "expected": [list(e) for e in s.expected]}, ensure_ascii=False) + "\n")
     return paths

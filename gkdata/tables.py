@@ -26,6 +26,7 @@ from .numbers import BLANK, Kind, Parsed, clean, is_value, looks_numeric, parse
 # A label may carry a note after it: 规章(设区的市…), 本年增/减(指…), 1.申请人…、行政机关…
 _NOTE_START = tuple("(:,、;")
 _HEADER_UNIT = re.compile(r"\((?:单位:)?(万元|元)\)")
+_LONE_UNIT = re.compile(r"^\(?(?:单位:?)?(?:万元|元)\)?$")
 # A label with the row's cells run onto it: 规章000, 其他对外管理服务事项6-18, 行政许可154增50,
 # 规章/—58, 政府集中采购586.4万元
 _GLUED = re.compile(r"^(.*?[^-+\d./—无增减])([-+\d./—无增减]*[\d/—无-](?:万元|万|元)?)$")
@@ -189,7 +190,7 @@ def _bare_rows(table: str, template: str) -> tuple[tuple[str, L.Label], ...]:
 def _kind(cell: str, table: str, template: str) -> tuple[L.Label | None, str] | bool:
     """A cell's ``(label, role)``; else True for a value (readable or not), False for other text."""
     m = match(cell, table, template)
-    return m if m is not None else looks_numeric(cell)
+    return m if m is not None else looks_numeric(cell) or _RUN.fullmatch(cell) is not None  # 无/3: cells run together
 
 
 @text_cache()
@@ -266,7 +267,15 @@ def headers_joined(rows: list[Row], table: str) -> list[Row]:
     def is_row_label(cell: str) -> bool:
         return any((m := match(cell, table, t)) is not None and m[1] == "row" for t in L.TEMPLATES)
 
-    return aligned.merge_headers(rows, is_row_label)
+    def is_label(cell: str) -> bool:
+        return any(_exact(L.normalize(cell), table, t) for t in L.TEMPLATES)
+
+    def starts_label(text: str) -> bool:  # the start of a label, or a label and the start of its note
+        norm = L.normalize(text)
+        return norm in _starts(table) or any(norm.startswith(t) and norm[len(t):len(t) + 1] in _NOTE_START
+                                             for template in L.TEMPLATES for t, _, _ in vocabulary(table, template))
+
+    return aligned.merge_headers(rows, is_row_label, is_label, starts_label)
 
 
 def segments(rows: list[Row], table: str, template: str) -> list[Segment]:
@@ -366,15 +375,20 @@ def _template_marked(cell: str) -> str | None:
 
 
 @text_cache()
-def _template_of(cell: str, table: str) -> str | None:
-    """The template a cell's label belongs to alone: a marker label, or a label one template has (cut or not)."""
+def _template_of(cell: str, table: str) -> tuple[str, bool] | None:
+    """The template a cell's label belongs to alone, and whether it says so exactly: a marker label (exact),
+    or a label only one template has, matched exactly or loosely (cut or misspelt)."""
     if marked := _template_marked(cell):
-        return marked
+        return marked, True
     if is_value(cell):
         return None
     found = {t for t in L.TEMPLATES if (m := match(cell, table, t)) is not None and m[0] is not None
              and m[0].templates == (t,)}
-    return found.pop() if len(found) == 1 else None
+    if len(found) != 1:
+        return None
+    t = found.pop()
+    norm = L.normalize(cell)
+    return t, any(norm == text or norm.startswith(text) for text, _, _ in vocabulary(table, t))
 
 
 def detect_template(tables: dict[str, list[Row]]) -> tuple[str | None, list[Finding]]:
@@ -386,10 +400,20 @@ def detect_template(tables: dict[str, list[Row]]) -> tuple[str | None, list[Find
     """
     hits = {name: dict.fromkeys(L.TEMPLATES, 0) for name in tables}
     for name, rows in tables.items():
+        loose = dict.fromkeys(L.TEMPLATES, 0)  # cut or misspelt labels: counted only where no exact one is
+        before = ""  # the text cell before, which a wrapped label's line continues (本年 / 处理决定数量)
         for row in rows:
             for cell in row.cells:
-                if t := _template_of(cell, name):
-                    hits[name][t] += 1
+                if is_value(cell):
+                    before = ""
+                    continue
+                joined = _template_of(before + cell, name) if before else None
+                found = joined if joined and joined[1] else _template_of(cell, name)
+                if found:
+                    (hits[name] if found[1] else loose)[found[0]] += 1
+                before = cell
+        if not any(hits[name].values()):
+            hits[name] = loose
     votes = {name: max(h, key=h.__getitem__) for name, h in hits.items() if any(h.values()) and len(set(h.values())) > 1}
     if "applications" in votes:
         template = votes["applications"]
@@ -497,6 +521,8 @@ def place(seg: Segment, rows: list[Row], cols: Columns, models: dict[int, list[t
     """
     n = len(cols.keys)
     values = seg.values
+    if not cols.counted:  # empty lines read as empty cells, where the table does not count right: nothing
+        values = [v for v in values if v.text or rows[v.row].blanks != "counted"]
     if not values:
         return [BLANK] * n, []
     cells = [v.text for v in values]
@@ -648,14 +674,17 @@ UNREAD_UNIT = "?"  # a header that declares a unit the text does not show whole
 def _header_unit(segs: list[Segment], measure_key: str) -> str | None:
     """The unit a column header declares (``采购总金额(万元)``); :data:`UNREAD_UNIT` when it declares
     one that cannot be read (``采购总金额(单位:`` cut off), None when it declares none."""
+    declared = None
     for seg in segs:
         if seg.role == "header" and seg.label is not None and seg.label.key == measure_key:
             text = L.normalize(seg.text)
             if m := _HEADER_UNIT.search(text):
                 return m.group(1)
             if "单位" in text or text.count("(") > text.count(")"):
-                return UNREAD_UNIT
-    return None
+                declared = UNREAD_UNIT
+        elif seg.role == "unknown" and _LONE_UNIT.match(L.normalize(seg.text)):
+            declared = UNREAD_UNIT  # a unit on a line of its own: whose column it is, the text does not say
+    return declared
 
 
 def _numbers(seg: Segment) -> str:
@@ -773,7 +802,8 @@ def appeals(rows: list[Row], template: str) -> Read:
     segs = segments(rows, "appeals", template)
     columns = [(p, o) for p in L.keys("proceeding") for o in L.keys("outcome")]
     labelled = {seg.row for seg in segs}
-    values = [v for seg in segs for v in seg.values]
+    # lines of pipes after the header rows stand for merged positions as much as for empty data cells
+    values = [v for seg in segs for v in seg.values if v.text or rows[v.row].blanks != "marked"]
     if len(values) > len(columns):  # empty cells of header rows are merged positions, not data
         values = [v for v in values if clean(v.text) or v.row not in labelled]
     if len(values) == 1 and len(values[0].text) >= len(columns) and _RUN.fullmatch(values[0].text):

@@ -211,7 +211,7 @@ def test_a_cut_off_report_builds_as_ok_with_its_truncated_finding(tmp_path):
     corpus = gkdata.build(tmp_path / "raw", tmp_path / "out").corpus
     assert corpus.reports["status"].tolist() == ["ok"]
     cut = corpus.findings[corpus.findings["check"] == "truncated"]
-    assert cut[["table", "row"]].values.tolist() == [["applications", "not_processed_confirmation"]]
+    assert cut[["table", "row"]].values.tolist() == [["applications", "not_processed_excessive"]]
     granted = corpus.applications.set_index(["row", "applicant"]).loc[("granted", "other_org"), "value"]
     assert granted == 16  # a row before the cut, as printed
 

@@ -38,8 +38,8 @@ def test_report_without_tables():
 
 
 @pytest.mark.parametrize("seed, cut_at, first_lost", [
-    ("000", "\t6.属于四类过程性信息", "denied_internal_affairs"),  # the cut falls after row 5's last cell
-    ("004", "(六)其他处理 |", "other_handling"),  # after row 5's trailing placeholder: row 5 is whole
+    ("000", "\t6.属于四类过程性信息", "denied_process_info"),  # cut inside row 6, after its empty first cells
+    ("004", "(六)其他处理 |", "not_processed_confirmation"),  # its trailing pipes may be empty cells: unsure
     ("001", "(五)不予处理", "unable_unclear_after_correction"),
 ])
 def test_a_report_cut_inside_table_three_keeps_the_rows_before_the_cut(seed, cut_at, first_lost):

@@ -1,16 +1,23 @@
-"""Round trip: generated tables -> report text (every layout, both templates) -> read_report -> the same tables.
+"""Round trip: generated tables -> report text (every rendering, both templates) -> read_report -> the same tables.
 
-The generator (gkdata.synth) knows the tables it printed and the findings its
-anomaly must raise; the reader must give back every number it can place and
-leave the rest NA with a finding — never a silently wrong number.
+The generator (gkdata.synth) knows the tables it printed, where it printed
+each value and the findings its anomaly must raise; the reader must give back
+every number it can place and leave the rest NA with a finding — never a
+silently wrong number.
+
+What a reader "can place" depends on the rendering (renderings.md A), and
+:func:`certain` says it per rendering: where positions are kept every printed
+value must come back; where empty cells were dropped, only rows that lost none.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -18,14 +25,20 @@ import gkdata
 from gkdata import labels, synth
 from gkdata.cli import app
 from gkdata.findings import CHECKS
-from gkdata.synth import ANOMALIES, LAYOUTS, MONEY_STYLES, Expected, Style, Synthetic
+from gkdata.synth import (ANOMALIES, HEADING_MARKS, LAYOUTS, MONEY_STYLES, NUMBERINGS, RENDERINGS, TABLES, VARIANTS,
+                          Expected, Rendering, Style, Synthetic)
 
 from conftest import SEEDS
 
 # the reader's findings that say why a cell is NA
-READER_CHECKS = {"ambiguous_columns", "invalid_value", "unplaced_value", "missing_row", "empty_table"}
+READER_CHECKS = {"ambiguous_columns", "invalid_value", "unplaced_value", "missing_row", "empty_table", "truncated",
+                 "missing_table"}
 CROSS_REPORT = {"carry_over_mismatch", "change_mismatch", "year_over_year", "outlier"}
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Shrinking a failing report costs minutes (each step writes and reads one); GKDATA_SHRINK=1 asks for it.
+PHASES = [p for p in Phase if p is not Phase.shrink or os.environ.get("GKDATA_SHRINK")]
+PER_RENDERING = settings(max_examples=40, deadline=None, phases=PHASES, suppress_health_check=[HealthCheck.too_slow])
+# renderings that keep every cell's place (an empty cell is seen where it is)
+POSITIONAL = {"tabbed", "tab-rows"}
 
 
 def styles(blank_zeros: st.SearchStrategy[float]) -> st.SearchStrategy[Style]:
@@ -34,12 +47,20 @@ def styles(blank_zeros: st.SearchStrategy[float]) -> st.SearchStrategy[Style]:
                      vertical=st.booleans(), padding=st.booleans())
 
 
+def renderings(layout: str, cut: bool = False) -> st.SearchStrategy[Rendering]:
+    """A rendering of ``layout`` with any of its options and any heading style."""
+    options = {f: st.sampled_from(v) for f, v in VARIANTS.get(layout, {}).items()}
+    options |= {"numbering": st.sampled_from(NUMBERINGS), "mark": st.sampled_from(HEADING_MARKS)}
+    return st.fixed_dictionaries(options).map(lambda o: Rendering(layout, **o, cut=cut))
+
+
 @st.composite
-def reports(draw, blank_zeros=st.just(0.0)) -> Synthetic:
-    """A generated report: any layout, template, style; an anomaly or none."""
+def reports(draw, blank_zeros=st.just(0.0), layout=None, cut=False) -> Synthetic:
+    """A generated report: any template, style; an anomaly or none; a seed layout or the rendering given."""
     template = draw(st.sampled_from(labels.TEMPLATES))
     kinds = [k for k in ANOMALIES if template == "2019" or k != "published_exceeds_total"]
-    return synth.generate(draw(st.integers(0, 2 ** 32 - 1)), template=template, layout=draw(st.sampled_from(LAYOUTS)),
+    rendering = draw(renderings(layout, cut)) if layout else draw(st.sampled_from(LAYOUTS))
+    return synth.generate(draw(st.integers(0, 2 ** 32 - 1)), template=template, layout=rendering,
                           anomaly=draw(st.sampled_from([None, *kinds])), style=draw(styles(blank_zeros)))
 
 
@@ -57,39 +78,169 @@ def within(s: Synthetic) -> set[Expected]:
     return {e for e in s.expected if e.check not in CROSS_REPORT}
 
 
-@SETTINGS
-@given(reports())
-def test_every_cell_and_finding_comes_back(s: Synthetic):
-    """No blanks: each layout keeps every cell, so the tables and findings come back exactly."""
-    r = gkdata.read_report(s.data)
-    assert (r.meta.template, r.meta.layout, r.meta.year, r.meta.publisher) == (
-        s.tables.template, s.layout, s.year, s.publisher)
-    got = read_cells(r)
-    assert got["disclosure"] == s.tables.disclosure
-    assert got["applications"] == s.tables.applications
-    assert got["appeals"] == s.tables.appeals
-    assert {k: v for k, v, _, _ in r.records["narrative"]} == s.tables.narrative
-    assert found(r) == within(s)  # the anomaly's findings at their cells, and nothing else
-    if s.anomaly is None:
-        assert not any(f.severity == "error" for f in r.finding_records)
+# -- what each rendering makes certain ----------------------------------------------------------
+
+_BLANK = r"(?:/|—|无|-)"  # real pages print a blank as - too, so a lone - may be one (268-100: 268|-|100)
+_TOKEN = {  # a value as a run-together row may print it (a little wider than synth prints, never narrower)
+    "count": re.compile(rf"{_BLANK}|0|[1-9]\d*"),
+    "change": re.compile(rf"{_BLANK}|0|-?[1-9]\d*|[增减][1-9]\d*"),
+    "money": re.compile(rf"{_BLANK}|(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|万|元)?"),
+}
 
 
-@SETTINGS
-@given(reports(blank_zeros=st.sampled_from((0.3, 0.5, 1.0))))
-def test_no_number_is_ever_silently_wrong(s: Synthetic):
-    """With zeros printed blank (and dropped by blank-line and pipe), a number is right or NA with a reason."""
-    r = gkdata.read_report(s.data)
-    reasons = {(f.table, f.row) for f in r.finding_records if f.check in READER_CHECKS}
-    for table, cells in read_cells(r).items():
+def splits(run: str, kinds: list[str], limit: int = 2) -> int:
+    """In how many ways (up to ``limit``) ``run`` cuts into one value per column of these kinds.
+
+    >>> splits("000", ["count"] * 3), splits("121", ["count"] * 2), splits("105", ["count"] * 2)
+    (1, 2, 1)
+    """
+    memo: dict[tuple[int, int], int] = {}
+
+    def ways(i: int, j: int) -> int:
+        if j == len(kinds):
+            return int(i == len(run))
+        if (i, j) not in memo:
+            rx, n = _TOKEN[kinds[j]], 0
+            for end in range(i + 1, len(run) + 1):
+                if rx.fullmatch(run, i, end):
+                    n = min(limit, n + ways(end, j + 1))
+                    if n >= limit:
+                        break
+            memo[i, j] = n
+        return memo[i, j]
+
+    return ways(0, 0)
+
+
+def _kind(table: str, key: tuple[str, str], template: str) -> str:
+    return labels.measure(key[1], template).kind if table == "disclosure" else "count"
+
+
+def _block(table: str, key: tuple[str, str]) -> str:
+    """Rows that share their columns: a 第二十条 block of table 二, or the whole table."""
+    return labels.ARTICLE_20[key[0]] if table == "disclosure" else table
+
+
+def certain(s: Synthetic) -> dict[str, set]:
+    """By table, the printed value cells a reader must give back exactly under the report's rendering.
+
+    - tabbed, tab-rows, pipe-rows with ``| |`` (padded or not), blank-line counting its empty lines: every cell
+      keeps its place;
+    - aligned: a gap places an empty cell once a full row of the same columns fixes where they are;
+    - blank-line, pipe, spaced, pipe-rows collecting empty cells at the row's end: a row that lost no cell;
+    - run-together: a row whose digits split into its columns one way only (blanks print as /, —, 无).
+    The cells at and after a cut are never certain.
+    """
+    r, out = s.rendering, {}
+    unread = s.unread()
+    for table in TABLES:
         truth = getattr(s.tables, table)
-        assert cells.keys() == truth.keys()
-        for key, value in cells.items():
-            if value is not None:
-                assert value == truth[key], (table, key)
-            elif truth[key] is not None:  # placed nowhere: a finding on its row (table 四 has one row, None)
-                assert (table, key[0] if table != "appeals" else None) in reasons, (table, key, truth[key])
+        rows = s.printed[table].rows()
+        full = {r_: all(truth[k] is not None for k, _ in cells) for r_, cells in rows.items()}
+        if r.layout in POSITIONAL or (r.layout == "pipe-rows" and r.empty != "run") or (
+                r.layout == "blank-line" and r.counted):
+            sure_rows = set(rows)
+        elif r.layout == "aligned":
+            fixed = {_block(table, cells[0][0]) for r_, cells in rows.items() if full[r_]}
+            sure_rows = {r_ for r_, cells in rows.items() if _block(table, cells[0][0]) in fixed}
+        elif r.layout == "run-together":
+            sure_rows = {r_ for r_, cells in rows.items()
+                         if splits("".join(t.strip() for _, t in cells),
+                                   [_kind(table, k, s.tables.template) for k, _ in cells]) == 1}
+        else:
+            sure_rows = {r_ for r_ in rows if full[r_]}
+        out[table] = {k for r_ in sure_rows for k, _ in rows[r_] if truth[k] is not None} - unread[table]
+    return out
+
+
+def check_cells(s: Synthetic, r: gkdata.Report) -> None:
+    """Every value read is the printed one; a certain cell is read; an NA has a reason; nothing after a cut."""
+    got, sure, unread = read_cells(r), certain(s), s.unread()
+    reasons = {(f.table, f.row) for f in r.finding_records if f.check in READER_CHECKS}
+    whole = {f.table for f in r.finding_records if f.check in ("truncated", "missing_table", "empty_table")}
+    wrong, lost, unexplained, after = [], [], [], []
+    for table in TABLES:
+        truth = getattr(s.tables, table)
+        assert got[table].keys() == truth.keys(), table
+        for key, value in got[table].items():
+            if value is not None and key in unread[table]:
+                after.append((table, key, value))
+            elif value is not None and value != truth[key]:
+                wrong.append((table, key, value, truth[key]))
+            elif value is None and truth[key] is not None and key not in unread[table]:
+                if key in sure[table]:
+                    lost.append((table, key, truth[key]))
+                elif (table, key[0] if table != "appeals" else None) not in reasons and table not in whole:
+                    unexplained.append((table, key, truth[key]))
+    assert not wrong, f"WRONG NUMBERS (table, key, read, printed): {wrong[:5]}"
+    assert not after, f"read after the cut at {s.cut}: {after[:5]}"
+    assert not lost, f"NA where {s.layout} {s.rendering.options} keeps the cell (table, key, printed): {lost[:5]}"
+    assert not unexplained, f"NA without a finding on its row (table, key, printed): {unexplained[:5]}"
+
+
+def check_meta(s: Synthetic, r: gkdata.Report) -> None:
+    """The meta as generated; the rendering only where a value was printed before any cut (a row of
+    labels alone reads the same in every one-row-per-line rendering as in a stream)."""
+    unread = s.unread()
+    shown = any(v is not None and k not in unread[t] for t in TABLES for k, v in getattr(s.tables, t).items())
+    layout = r.meta.layout if shown else s.layout
+    assert (layout, r.meta.template, r.meta.year, r.meta.publisher) == (
+        s.layout, s.tables.template, s.year, s.publisher)
+
+
+# -- the round trip, for each rendering -------------------------------------------------------
+
+
+@PER_RENDERING
+@pytest.mark.parametrize("layout", RENDERINGS)
+@given(data=st.data())
+def test_every_cell_and_finding_comes_back(layout, data):
+    """No blanks: every rendering keeps every cell (run-together: where its digits split one way), so the
+    tables and findings come back exactly."""
+    s = data.draw(reports(layout=layout))
+    r = gkdata.read_report(s.data)
+    check_cells(s, r)
+    check_meta(s, r)
+    assert {k: v for k, v, _, _ in r.records["narrative"]} == s.tables.narrative
+    sure = certain(s)
+    if all(sure[t] == {k for k, v in getattr(s.tables, t).items() if v is not None} for t in TABLES):
+        assert found(r) == within(s)  # the anomaly's findings at their cells, and nothing else
+        if s.anomaly is None:
+            assert not any(f.severity == "error" for f in r.finding_records)
+    else:  # run-together: a row that splits two ways is NA, and may hide an anomaly
+        assert {e for e in found(r) if CHECKS[e.check][0] == "error"} <= within(s)
+
+
+@PER_RENDERING
+@pytest.mark.parametrize("layout", RENDERINGS)
+@given(data=st.data())
+def test_no_number_is_ever_silently_wrong(layout, data):
+    """With zeros printed blank (and dropped by some renderings), a number is right or NA with a reason,
+    and every cell the rendering keeps in place comes back."""
+    s = data.draw(reports(blank_zeros=st.sampled_from((0.3, 0.5, 1.0)), layout=layout))
+    r = gkdata.read_report(s.data)
+    check_cells(s, r)
+    check_meta(s, r)
     errors = {e for e in found(r) if CHECKS[e.check][0] == "error"}
     assert errors <= within(s)  # blanks may hide an anomaly, never invent one
+
+
+@PER_RENDERING
+@pytest.mark.parametrize("layout", RENDERINGS)
+@given(data=st.data())
+def test_a_cut_text_is_read_up_to_the_cut(layout, data):
+    """A text that ends inside a table (A7) is a report: the rows before the cut read as always, the row at
+    the cut and all after it NA, and a ``truncated`` error names the table."""
+    s = data.draw(reports(blank_zeros=st.sampled_from((0.0, 0.0, 0.5)), layout=layout, cut=True))
+    r = gkdata.read_report(s.data)
+    table = s.cut[0]
+    assert any(f.check == "truncated" and f.severity == "error" and f.table == table for f in r.finding_records)
+    check_cells(s, r)
+    check_meta(s, r)
+    later = set(TABLES[TABLES.index(table) + 1:])
+    allowed = within(s) | {e for e in found(r) if e.check == "truncated" and e.table == table} | {
+        e for e in found(r) if e.check == "missing_table" and e.table in later}
+    assert {e for e in found(r) if CHECKS[e.check][0] == "error"} <= allowed
 
 
 def test_blank_line_keeps_only_a_provable_total():
@@ -106,7 +257,7 @@ def test_blank_line_keeps_only_a_provable_total():
 
 
 @pytest.mark.parametrize("anomaly", ANOMALIES)
-@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("layout", [r for r in RENDERINGS if r != "run-together"])
 def test_each_anomaly_in_each_layout(anomaly, layout):
     s = synth.generate(11, template="2019", layout=layout, anomaly=anomaly, style=Style())
     assert s.expected and all(e.check in (anomaly, "balance", "row_sum") for e in s.expected)
@@ -195,3 +346,129 @@ def test_write_corpus_and_cli(tmp_path):
             assert {e for e in found(r) if CHECKS[e.check][0] == "error"} <= expected
     again = synth.write_corpus(tmp_path / "again", 12, seed=4)
     assert again[0].read_bytes() == (tmp_path / manifest[0]["file"]).read_bytes()  # the same seed, the same corpus
+
+
+# -- the renderings as written (no reader involved) ---------------------------------------------
+
+
+def _table_lines(s: Synthetic, first: str, last: str) -> list[str]:
+    lines = s.text.splitlines()
+    i = next(i for i, line in enumerate(lines) if first in line)
+    j = next(j for j in range(i, len(lines)) if last in lines[j])
+    return lines[i:j + 1]
+
+
+def test_pipe_rows_keep_collect_or_pad_empty_cells():
+    """A1: `` | `` between cells; ``| |`` in place (padded with ``| |`` to the grid's width), or bare pipes at
+    the row's end."""
+    style = Style(blank_zeros=1.0, full_width=False)
+    for empty in ("cell", "run", "pad"):
+        s = synth.generate(4, template="2019", layout=Rendering("pipe-rows", empty=empty), style=style)
+        row = dict(s.printed["applications"].rows()).popitem()[1]  # 四、结转下年度继续办理
+        blanks = sum(not t.strip() for _, t in row)
+        line = next(x for x in s.text.splitlines() if x.startswith("四、结转下年度继续办理 |"))
+        assert blanks and line.count("|") == (10 if empty == "pad" else 8)
+        if empty == "cell":
+            assert "| |" in line and line.count("|") == 8
+        if empty == "run":
+            assert line.endswith(" |" + "|" * blanks) and "| |" not in line
+        if empty == "pad":
+            assert line.endswith(" |" + " |" * (blanks + 2))
+    s = synth.generate(4, template="2021", layout=Rendering("pipe-rows", edges=True, rules=True), style=Style())
+    table = _table_lines(s, "第二十条第（一）项", "本年收费金额")
+    assert table[0] == "| 第二十条第（一）项 |" and table[1] == "|---|"
+    assert all(line.startswith("| ") and line.endswith(" |") for line in table[2:])
+
+
+def test_pipe_rows_print_a_merged_cell_in_its_first_row():
+    s = synth.generate(4, template="2019", layout="pipe-rows", style=Style(full_width=False))
+    assert "\n三、本年度办理结果 | (一)予以公开 | " in s.text and "\n(二)部分公开(区分处理的,只计这一情形,不计其他情形) | " in s.text
+    assert "\n自然人 | 法人或其他组织 | 总计 |\n商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |\n" in s.text
+    grid = synth.generate(4, template="2019", layout=Rendering("pipe-rows", spans="grid"), style=Style(full_width=False))
+    assert "\n| | (二)部分公开(区分处理的,只计这一情形,不计其他情形) | | " in "\n" + grid.text.replace("\n", "\n| ")
+
+
+def test_tab_rows_keep_empty_fields():
+    s = synth.generate(9, template="2019", layout="tab-rows", style=Style(blank_zeros=1.0))
+    rows = [line.split("\t") for line in _table_lines(s, "一、本年新收", "四、结转下年度")]
+    assert {len(r) for r in rows if r[0].startswith(("一、", "二、", "四、"))} == {8}
+    assert any("" in r for r in rows)
+
+
+def test_aligned_places_values_at_their_columns():
+    """A3: in every data row of table 三 a value starts at its column's character position (CJK two wide),
+    an empty cell is a gap, and vertical headers stand one character per line across the columns."""
+    s = synth.generate(5, template="2019", layout="aligned", style=Style(blank_zeros=0.5))
+    lines = _table_lines(s, "一、本年新收", "四、结转下年度")
+
+    def starts(line: str) -> list[int]:
+        return [synth.display_width(line[:m.start()]) for m in re.finditer(r"(?<=  )\d+(?= |$)", line)]
+
+    columns = starts(next(x for x in lines if len(starts(x)) == 7))
+    values = [[x for x in starts(line) if x >= columns[0]] for line in lines]
+    assert all(set(v) <= set(columns) for v in values)
+    assert any(0 < len(v) < 7 for v in values)  # gaps where cells are empty
+    vertical = synth.generate(5, template="2019", layout=Rendering("aligned", vertical=True), style=Style())
+    assert re.search(r"\n *结 +结 +其 +尚 +总 +未经复议直接起诉", vertical.text)  # 结果维持 … 总计: one a column
+
+
+def test_spaced_and_run_together_drop_the_separators():
+    s = synth.generate(2, template="2019", layout="spaced", style=Style(blank_zeros=1.0))
+    assert re.search(r"\n四、结转下年度继续办理( \d+)*\n", s.text)
+    r = synth.generate(2, template="2019", layout="run-together", style=Style(blank_zeros=1.0))
+    line = next(x for x in r.text.splitlines() if x.startswith("四、结转下年度继续办理"))
+    assert re.fullmatch(r"四、结转下年度继续办理[\d/—无]{7,}", line)  # an empty cell prints as /, — or 无: it is seen
+
+
+def test_pipe_variants_and_counted_blank_lines():
+    """A4: the ``|`` on its own line, empty cells as one ``|||`` line; A5: one more empty line per empty cell."""
+    style = Style(blank_zeros=1.0)
+    split = synth.generate(3, template="2019", layout=Rendering("pipe", split=True), style=style)
+    assert "\n规章\n|\n" in split.text and "\n规章 |\n" in synth.generate(3, template="2019", layout="pipe").text
+    run = synth.generate(3, template="2019", layout=Rendering("pipe", empty="run"), style=style)
+    after = run.text.split("\n四、结转下年度继续办理 |\n")[1].split("\n四、")[0].splitlines()  # the last row
+    empties = sum(v is None for (r, _), v in run.tables.applications.items() if r == "carried_forward")
+    assert sum(len(x) for x in after if set(x) == {"|"}) == empties and "|" not in after
+    counted = synth.generate(3, template="2019", layout=Rendering("blank-line", counted=True), style=style)
+    expect = "四、结转下年度继续办理"
+    for _, text in counted.printed["applications"].rows()[max(counted.printed["applications"].rows())]:
+        expect += "\n" if not text.strip() else "\n\n" + text
+    assert expect + "\n\n四、" in counted.text
+    plain = synth.generate(3, template="2019", layout="blank-line", style=style).text
+    assert "\n\n\n" not in plain
+
+
+def test_a_cut_text_ends_inside_its_table():
+    """A7: the text stops inside a data row of the table named, keeping at least a character of that row."""
+    for seed in range(30):
+        s = synth.generate(seed, layout=Rendering("tab-rows", cut=True), style=Style())
+        table, row = s.cut
+        assert labels.SECTIONS[TABLES.index(table) + 1].zh in s.text and labels.SECTIONS[-1].zh not in s.text
+        last = s.text.rsplit("\n", 1)[-1]
+        cells = [c.text for c in sorted(s.printed[table].cells, key=lambda c: c.col) if c.row == row]
+        assert last and "\t".join(cells).startswith(last.rstrip("\t")) or "\t".join(cells[1:]).startswith(last)
+        unread = s.unread()
+        assert unread[table] and not any(unread[t] for t in TABLES[:TABLES.index(table)])
+
+
+@pytest.mark.parametrize("numbering", NUMBERINGS)
+def test_headings_in_any_numbering(numbering):
+    s = synth.generate(1, layout=Rendering("tabbed", numbering=numbering, mark="## "), style=Style())
+    heads = [line for line in s.text.splitlines() if line.startswith("## ")]
+    assert len(heads) == (0 if numbering == "none" else 6)
+    expect = {"template": "## 三、收到和处理政府信息公开申请情况", "paren": "## （三）收到和处理政府信息公开申请情况",
+              "arabic": "## 3.收到和处理政府信息公开申请情况", "bare": "## 收到和处理政府信息公开申请情况"}
+    if numbering in expect:
+        assert heads[2] == expect[numbering]
+    if numbering == "part":
+        assert re.fullmatch(r"## 第三部分[ ：]?收到和处理政府信息公开申请情况", heads[2])
+
+
+def test_seed_layouts_keep_their_text():
+    """The renderings' own random choices never move the seed layouts' (their corpora stay as they were)."""
+    for layout in LAYOUTS:
+        assert synth.generate(5, layout=layout).text == synth.generate(5, layout=Rendering(layout)).text
+    with pytest.raises(ValueError, match="unknown layout"):
+        Rendering("csv")
+    with pytest.raises(ValueError, match="empty"):
+        Rendering("pipe-rows", empty="drop")

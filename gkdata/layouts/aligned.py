@@ -48,8 +48,10 @@ def _is_value(word: str) -> bool:
 
 
 def _gapped(words: list[tuple[int, int, str]]) -> bool:
-    """Whether every word stands two or more spaces from the next (a row of header cells)."""
-    return all(b[0] - a[1] >= 2 for a, b in zip(words, words[1:]))
+    """Whether the words stand apart as header cells: every one two or more spaces from the next, or
+    at least two such gaps (a label may hold one space: ``现行 有效``)."""
+    gaps = [b[0] - a[1] >= 2 for a, b in zip(words, words[1:])]
+    return all(gaps) or sum(gaps) >= 2
 
 
 def split(line: str, number: int, headers: bool = True) -> Row | None:
@@ -96,26 +98,31 @@ def _is_header(row: Row) -> bool:
     return row.rendering == "aligned" and row.spans is not None and not any(map(_is_value, row.cells))
 
 
-def merge_headers(rows: list[Row], is_row_label: Callable[[str], bool]) -> list[Row]:
+def merge_headers(rows: list[Row], is_row_label: Callable[[str], bool], is_label: Callable[[str], bool],
+                  starts_label: Callable[[str], bool]) -> list[Row]:
     """Join the lines of a header laid out in columns into one row, cell by overlapping column.
 
     A PDF text layer breaks header labels at their cell's width (``采购总金额（单位：`` /
     ``元）``) or writes them one character per line (``结`` / ``果`` / ``维`` / ``持``); the
     pieces of one label stand in the same columns, so they are joined top to bottom.
-    A header row has two or more cells and no row label (``is_row_label``): the
-    wrapped lines of a row's label are the aligner's to join, not these.
+    A header row holds no row label (``is_row_label``): the wrapped lines of a
+    row's label are the aligner's to join, not these. Where
+    either piece is a label by itself (``is_label``), they join only into the
+    start of a label (``starts_label``): ``社会公益组`` under ``法人或其他组织``
+    is a column of its own.
     """
     out: list[Row] = []
     for row in rows:
         last = out[-1] if out else None
         if (last is None or not (_is_header(row) and _is_header(last)) or row.line - last.line > MAX_HEADER_GAP
-                or len(last.cells) < 2 or any(map(is_row_label, last.cells + row.cells))):
+                or any(map(is_row_label, last.cells + row.cells))):
             out.append(row)
             continue
         cells, spans = list(last.cells), list(last.spans)
         below = [[j for j, (a, b) in enumerate(row.spans) if a < y and x < b] for x, y in spans]
         for j, (cell, (a, b)) in enumerate(zip(row.cells, row.spans)):
-            hits = [i for i, (x, y) in enumerate(spans) if a < y and x < b and below[i] == [j]]
+            hits = [i for i, (x, y) in enumerate(spans) if a < y and x < b and below[i] == [j]
+                    and (not (is_label(cell) or is_label(cells[i])) or starts_label(cells[i] + cell))]
             if len(hits) == 1:  # one above one (a parent above several is not it): the same label, continued
                 i = hits[0]
                 cells[i] += cell
