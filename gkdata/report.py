@@ -218,17 +218,21 @@ def _cut(name: str, read: tables.Read, template: str, last_line: int) -> tables.
     return read._replace(records=records, findings=findings)
 
 
-def read_text(text: str, source: str = "<text>", layout: str | None = None,
+def read_text(text: str, source: str = "<text>", layout: str | None = None, rows: list[Row] | None = None,
               ) -> tuple[dict[str, list[tuple]], list[Finding], dict]:
     """Parse decoded report text into table records, reader findings and facts for the meta.
 
-    ``layout`` names a converted format (its text is in the tabbed layout);
-    plain text has its rendering detected, line by line.
+    ``rows``: the table rows of a converted document (HTML, Word, PDF), whose
+    grid the converter read, with ``layout`` naming its format; plain text
+    has its rows split from its lines, each rendering detected line by line.
     """
+    if layout is not None and layout not in formats.CONVERTERS:
+        raise ValueError(f"unknown format {layout!r} (valid options are {', '.join(formats.CONVERTERS)})")
     lines = text.split("\n")
     traditional = is_traditional(text[:4000])
     headings = sections.find(lines, simplify if traditional else None)
-    rows = split_rows(lines, {h.line for h in headings})
+    if rows is None:
+        rows = split_rows(lines, {h.line for h in headings})
     located = locate(rows, headings)
     if not located:
         if not headings:
@@ -241,8 +245,8 @@ def read_text(text: str, source: str = "<text>", layout: str | None = None,
     # the last line that prints something: text, or a row (a line of pipes that only closes the cell
     # before it is no row; one that stands for merged positions after a row is, and says the row ended)
     printed = (row.line for row in reversed(rows) if row.blanks != "counted" or any(row.cells))  # not empty lines
-    last_line = max(max((i for i, line in enumerate(lines) if line.strip().strip("|").strip()), default=0),
-                    next(printed, 0))
+    text_end = next((i for i in range(len(lines) - 1, -1, -1) if lines[i].strip().strip("|").strip()), 0)
+    last_line = max(text_end, next(printed, 0))
     records: dict[str, list[tuple]] = {}
     glued = 0
     for name in TABLES:

@@ -292,7 +292,11 @@ def segments(rows: list[Row], table: str, template: str) -> list[Segment]:
         while last >= 0 and kinds[last].__class__ is bool:
             last -= 1
         for i, (cell, kind) in enumerate(zip(row.cells, kinds)):
-            if _GLUED.match(cell) and not is_value(cell) and (pieces := _pieces(cell, table, template)):
+            if kind is True and is_value(cell):  # most cells: a number or a blank
+                if i > last and out:
+                    out[-1].values.append(Value(cell, ri))
+                continue
+            if cell[-1:] in _RUN_END and not is_value(cell) and (pieces := _pieces(cell, table, template)):
                 texts, digits = pieces  # cells run together: 规章000, 三、本年度办理结果(一)予以公开4200107
                 for text in texts:
                     lab, role = match(text, table, template)
@@ -303,9 +307,6 @@ def segments(rows: list[Row], table: str, template: str) -> list[Segment]:
                 out.append(Segment(kind[0], kind[1], cell, ri))
             elif i <= last:
                 continue  # merged-cell continuations and debris before a row's label
-            elif kind and is_value(cell):
-                if out:
-                    out[-1].values.append(Value(cell, ri))
             elif not kind and _join(out, cell, table, template):
                 continue
             elif pieces := _pieces(cell, table, template):  # header labels run together
@@ -467,6 +468,7 @@ _PART = {  # how one cell of each kind is written when cells run together
 }
 _UNIT_END = re.compile(r"(万元|万|元)$")
 _RUN = re.compile(r"[-\d/—无]+")  # a data row of counts run together, blanks included
+_RUN_END = frozenset("0123456789/—无-元万")  # how a label with its row's cells run onto it can end
 
 
 def _splits(run: str, kinds: list[Kind]) -> list[str] | None:

@@ -44,15 +44,16 @@ def detect(text: str) -> str:
     return "tabbed" if tabbed_n >= MIN_CELL_LINES and tabbed_n >= other_n else "stream"
 
 
-def _row(line: str, i: int, reader: str, edges: bool) -> Row | None | bool:
-    """The row a line holds by itself, None for a line that is no row (a rule line), False for a stream line."""
+def _row(line: str, i: int, reader: str, edges: bool, piped: set[int]) -> Row | None | bool:
+    """The row a line holds by itself, None for a line that is no row (a rule line), False for a stream line.
+
+    ``piped``: the lines that hold pipe rows (found once, to tell markdown edges)."""
     if "|" in line:
-        text = line.strip()
-        return pipe_rows.split(text, i, edges) if pipe_rows.is_row(text) else False
-    if "\t" in line and tab_rows.is_row(line):
-        return tab_rows.split(line, i)
-    spaced = line[:2] == "  " or " " in line.strip()  # cells apart, or a fragment indented to its column
-    if line[:1] != "\t" and spaced and (row := aligned.split(line, i, reader != "tabbed")) is not None:
+        return pipe_rows.split(line.strip(), i, edges) if i in piped else False
+    if "\t" in line:
+        return tab_rows.split(line, i) if tab_rows.is_row(line) else False
+    # cells apart, or a fragment indented to its column
+    if (line[:2] == "  " or " " in line.strip()) and (row := aligned.split(line, i, reader != "tabbed")) is not None:
         return row
     return False
 
@@ -61,16 +62,18 @@ def split(lines: list[str], skip: Collection[int] = (), reader: str | None = Non
     """Every row of the text in order; lines in ``skip`` (headings) are boundaries, not cells."""
     if reader is None:
         reader = detect("\n".join(lines))
-    read = READERS[reader]  # KeyError would be a bug: the names are ours
-    piped = [text for line in lines if "|" in line and pipe_rows.is_row(text := line.strip())]
+    if reader not in READERS:
+        raise ValueError(f"unknown stream reader {reader!r} (valid options are {', '.join(READERS)})")
+    read = READERS[reader]
+    piped = {i for i, line in enumerate(lines) if "|" in line and pipe_rows.is_row(line.strip())}
     # markdown: (nearly) every row starts with |; where some do not, a leading | follows an empty first cell
-    edges = sum(text.startswith("|") for text in piped) >= EDGE_SHARE * len(piped)
+    edges = sum(lines[i].lstrip()[:1] == "|" for i in piped) >= EDGE_SHARE * len(piped)
     rows: list[Row] = []
     run_start, run = 0, []
     for i, line in enumerate(lines):
         row = False if i not in skip else None
         if row is False:
-            row = _row(line, i, reader, edges)
+            row = _row(line, i, reader, edges, piped)
         if row is False:
             if not run:
                 run_start = i

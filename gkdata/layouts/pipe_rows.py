@@ -24,9 +24,9 @@ def is_row(text: str) -> bool:
     (True, False, False, True)
     """
     n = text.count("|")
-    if n == 0 or not text.replace("|", "").strip():
-        return False
-    return n >= 2 or not (text.startswith("|") or text.endswith("|"))
+    if n == 1:
+        return text[0] != "|" and text[-1] != "|"
+    return n > 1 and bool(text.strip("| \t\u3000\xa0").replace("|", "").strip())
 
 
 def split(text: str, line: int, edges: bool = True) -> Row | None:

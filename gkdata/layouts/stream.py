@@ -27,7 +27,7 @@ def read(lines: list[str], start: int) -> list[Row]:
     open_cell = False  # the last line was a cell without its closing pipe
     for i, line in enumerate(lines, start):
         text = line.strip()
-        cell = text.rstrip("|").strip()
+        cell = text.rstrip("|").strip() if text[-1:] == "|" else text
         if not cell and text and not counted:  # a line of pipes: empty cells, or merged positions
             pipes = text.count("|") - open_cell  # the first may close the cell on the line before
             if open_cell and rows:

@@ -18,7 +18,9 @@ def is_row(line: str) -> bool:
     >>> is_row("规章\\t0\\t0"), is_row("\\t\\t\\t4"), is_row("\\t规章")
     (True, True, False)
     """
-    return line.count("\t") >= 2 and bool(line.strip()) or _INNER_TAB.search(line) is not None
+    if line.count("\t") >= 2:
+        return bool(line.strip())
+    return line[0] != "\t" and _INNER_TAB.search(line) is not None  # one TAB: not a tabbed cell line
 
 
 def split(line: str, number: int) -> Row:
