@@ -746,25 +746,65 @@ def _glued(segs: list[Segment]) -> int:
     return sum(any(v.glued for v in seg.values) for seg in segs)
 
 
+def _block_templates(segs: list[Segment]) -> dict[str, str]:
+    """Item -> the template whose own header labels head its 第二十条 block, where they say one template only."""
+    out: dict[str, str] = {}
+    said: set[str] = set()
+    for seg in segs:
+        if seg.role == "header" and seg.label is None:  # a caption: a new block
+            said = set()
+        elif seg.role in ("header", "unknown") and (t := _template_of(seg.text, "disclosure")) and t[1]:
+            said.add(t[0])
+        elif seg.role == "row" and seg.label is not None and len(said) == 1:
+            out.setdefault(seg.label.key, next(iter(said)))
+    return out
+
+
 def disclosure(rows: list[Row], template: str) -> Read:
-    """Table 二 -> records (item, measure, value, unit)."""
+    """Table 二 -> records (item, measure, value, unit).
+
+    Each 第二十条 block is read by its own header labels: a report may print
+    one block in the other template's columns (2019's 上一年项目数量 … beside
+    2021's 本年处理决定数量); its rows are then read in that template's measures
+    and a ``template_conflict`` finding names the block.
+    """
     segs = segments(rows, "disclosure", template)
     by_key, found = _rows_by_key(segs, "disclosure", template)
+    other = next(t for t in L.TEMPLATES if t != template)
+    moved = {item for item, t in _block_templates(segs).items() if t == other}
+    layouts = {template: dict(L.DISCLOSURE_LAYOUT[template])}
+    readings = {template: (segs, by_key)}
+    if moved or any(_template_of(cell, "disclosure") == (other, True) for row in rows for cell in row.cells):
+        o_segs = segments(rows, "disclosure", other)
+        o_by_key, _ = _rows_by_key(o_segs, "disclosure", other)
+        moved |= {item for item, t in _block_templates(o_segs).items() if t == other and item in o_by_key}
+        layouts[other] = dict(L.DISCLOSURE_LAYOUT[other])
+        readings[other] = (o_segs, o_by_key)
     models = column_models(segs, rows)
     counted = counts_right(by_key, rows, {item: len(ms) for item, ms in L.DISCLOSURE_LAYOUT[template]})
     records = []
-    for item, measures in L.DISCLOSURE_LAYOUT[template]:
-        labs = [L.measure(m, template) for m in measures]
-        header_unit = _header_unit(segs, "amount") if "amount" in measures else None
-        seg = by_key.get(item)
+    for item in L.keys("disclosure_item"):  # printed order, both templates' items
+        reading = other if item in moved and item in layouts.get(other, {}) else template
+        if item not in layouts[reading]:
+            continue
+        measures = layouts[reading][item]
+        item_segs, item_by_key = readings[reading]
+        labs = [L.measure(m, reading) for m in measures]
+        header_unit = _header_unit(item_segs, "amount") if "amount" in measures else None
+        seg = item_by_key.get(item)
         if seg is None:
             found.append(finding("missing_row", f"row {L.zh(item)} not found in table 二", "disclosure", item))
             values = [BLANK] * len(measures)
         else:
-            cols = Columns(list(measures), [lab.zh for lab in labs], [lab.kind for lab in labs], template,
+            if reading != template:
+                found.append(finding("template_conflict", f"表二 {L.caption(item)}: {L.zh(item)} is printed under the "
+                                     f"{reading} template's columns in a report read as {template}; read by its own "
+                                     "columns", "disclosure", item))
+            cols = Columns(list(measures), [lab.zh for lab in labs], [lab.kind for lab in labs], reading,
                            default_money_unit=header_unit if header_unit in ("万元", "元") else "万元",
                            counted=counted)
-            values, more = place(seg, rows, cols, models, f"表二 {L.zh(item)}", "disclosure", item)
+            values, more = place(seg, rows, cols, models if reading == template else {}, f"表二 {L.zh(item)}",
+                                 "disclosure", item)
             found += more
         for lab, p in zip(labs, values):
             if lab.kind == "money" and p.status == "ok" and p.unit is None and header_unit == UNREAD_UNIT:

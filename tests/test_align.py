@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import gkdata
@@ -98,3 +100,49 @@ def test_a_unit_that_contradicts_its_column_is_na_with_a_finding():
     assert cells["administrative_licensing", "change"] == 17  # the rest of the row as printed
     f = r.findings[r.findings["check"] == "wrong_unit"]
     assert len(f) == 1 and "1618万元" in f["message"].iloc[0]
+
+
+HUBEI = Path(__file__).resolve().parent / "fixtures" / "hubei_local_rows.txt"
+
+
+def test_a_traditional_page_with_instructions_and_a_local_extra_row():
+    """Labels with notes (``本年增/減(…如-8)``), a local row kept out of the template rows, 檔案 for 文件."""
+    r = gkdata.read_report(HUBEI)
+    cells = {(i, m): v for i, m, v, _ in r.records["disclosure"]}
+    assert r.meta.traditional and r.meta.region == "武汉市某局"
+    assert [cells["normative_documents", m] for m in ("new_made", "new_published", "total_published")] == [2, 2, 19]
+    assert [cells["administrative_licensing", m] for m in ("prev_year_items", "change", "decisions")] == [8, 5, 93]
+    assert cells["administrative_coercion", "decisions"] is None  # printed as -
+    assert cells["centralized_procurement", "amount"] == 12.5
+    assert -8 not in cells.values()
+    local = r.findings[r.findings["check"] == "unplaced_value"]
+    assert len(local) == 1 and "其他主動公開檔案" in local["message"].iloc[0] and "186 86 255" in local["message"].iloc[0]
+
+
+def test_an_example_figure_in_a_wrapped_header_is_never_data():
+    text = HUBEI.read_text(encoding="utf-8").replace(
+        "本年增/減(指2020年增加或減少的事項數,減用負值表示,如-8) | 處理決定數量(指2020年辦件量) | ||\n行政許可",
+        "本年增/減(指2020年增加或減少的事項數,減用負值表示,如 |\n-8\n) | 處理決定數量(指2020年辦件量) | ||\n行政許可")
+    assert "如 |\n-8" in text
+    r = gkdata.read_report(text.encode())
+    cells = {(i, m): v for i, m, v, _ in r.records["disclosure"]}
+    assert [cells["administrative_licensing", m] for m in ("prev_year_items", "change", "decisions")] == [8, 5, 93]
+    assert -8 not in cells.values()
+
+
+def test_a_block_printed_in_the_other_templates_columns_is_read_by_its_own_columns():
+    """A 2021 report whose 第二十条第(一)项 block keeps the 2019 columns (renderings.md C, mixed templates)."""
+    text = (Path(__file__).resolve().parent / "fixtures" / "renderings" / "pipe_rows.txt").read_text(encoding="utf-8")
+    mixed = text.replace("信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |",
+                         "信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |", 1)
+    assert mixed != text
+    r = gkdata.read_report(mixed.encode())
+    assert r.meta.template == "2021"  # table 三's (六) sub-rows decide
+    cells = {(i, m): v for i, m, v, _ in r.records["disclosure"]}
+    assert [cells["regulations", m] for m in ("new_made", "new_published", "total_published")] == [1, 0, 4]
+    assert [cells["normative_documents", m] for m in ("new_made", "new_published", "total_published")] == [9, 2, 57]
+    assert ("regulations", "repealed") not in cells  # never read as the 2021 columns
+    assert cells["administrative_licensing", "decisions"] == 1863
+    conflict = r.findings[(r.findings["check"] == "template_conflict") & (r.findings["table"] == "disclosure")]
+    assert set(conflict["row"]) == {"regulations", "normative_documents"}
+    assert "第二十条第(一)项" in conflict["message"].iloc[0]
