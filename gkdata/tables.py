@@ -146,8 +146,9 @@ class Near(NamedTuple):
 
 
 def tolerance(text: str) -> int:
-    """Edits allowed between a misspelt label and its label: one per six characters, at least one."""
-    return max(1, len(text) // 6)
+    """Edits allowed between a misspelt label and its label: one per four characters, at least one
+    (``本年处理绝对数量``: two edits from 本年处理决定数量)."""
+    return max(1, len(text) // 4)
 
 
 @text_cache()
@@ -771,13 +772,16 @@ def disclosure(rows: list[Row], template: str) -> Read:
     segs = segments(rows, "disclosure", template)
     by_key, found = _rows_by_key(segs, "disclosure", template)
     other = next(t for t in L.TEMPLATES if t != template)
-    moved = {item for item, t in _block_templates(segs).items() if t == other}
+    own = _block_templates(segs)
+    moved = {item for item, t in own.items() if t == other}
     layouts = {template: dict(L.DISCLOSURE_LAYOUT[template])}
     readings = {template: (segs, by_key)}
     if moved or any(_template_of(cell, "disclosure") == (other, True) for row in rows for cell in row.cells):
         o_segs = segments(rows, "disclosure", other)
         o_by_key, _ = _rows_by_key(o_segs, "disclosure", other)
-        moved |= {item for item, t in _block_templates(o_segs).items() if t == other and item in o_by_key}
+        # where the report's own template reads the block's headers as its own (本年 / 处理决定数量 joined), it stays
+        moved |= {item for item, t in _block_templates(o_segs).items()
+                  if t == other and item in o_by_key and own.get(item) != template}
         layouts[other] = dict(L.DISCLOSURE_LAYOUT[other])
         readings[other] = (o_segs, o_by_key)
     models = column_models(segs, rows)

@@ -53,9 +53,25 @@ def test_a_row_with_all_its_cells_is_placed_by_position():
     ("（二）部分公开（区分处理的，只计这一情况，不计其他情形）", "partially_granted"),
     ("商业 企业", "commercial_enterprise"),
     ("上年结转政府信息公开数量", "carried_over"),
+    ("（本列数据的钩稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "note"),  # 勾 written 钩
+    ("商業企業", "commercial_enterprise"),  # traditional
 ])
 def test_near_labels_match_their_label(cell, key):
     found = tables.match(cell, "applications", "2019")
+    assert found is not None and found[0].key == key
+
+
+@pytest.mark.parametrize("cell, template, key", [
+    ("本年处理绝对数量", "2021", "decisions"),  # two characters off in eight
+    ("现行有效件", "2021", "currently_valid"),  # cut
+    ("规范性文件", "2021", "normative_documents"),  # the 2019 name in a 2021 table
+    ("行政規範性檔案", "2021", "normative_documents"),  # traditional, 文件 as 檔案
+    ("本年新制作數(shù)量", "2019", "new_made"),  # a pinyin gloss
+    ("本年增／减", "2019", "change"),  # full-width slash
+    ("采购总金额(万元)", "2019", "amount"),  # a unit after the label
+])
+def test_table_two_labels_as_printed(cell, template, key):
+    found = tables.match(cell, "disclosure", template)
     assert found is not None and found[0].key == key
 
 
