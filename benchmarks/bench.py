@@ -65,7 +65,7 @@ def markdown(header: list[str], rows: list[list[object]]) -> str:
 def per_report(repeat: int) -> str:
     """read_report vs reading and decoding the same file, for each seed and each generated layout × template."""
     def decode_only(path: Path) -> Callable[[], object]:
-        return lambda: formats.to_text(path.read_bytes(), path.name)
+        return lambda: formats.convert(path.read_bytes(), path.name)
 
     rows = []
     for path in SEEDS:
@@ -141,6 +141,30 @@ def score(s: synth.Synthetic) -> dict[str, object]:
     return out
 
 
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "renderings"
+
+
+def per_fixture(repeat: int = 20) -> str:
+    """Each hand-transcribed fixture (tests/fixtures/renderings/): its cells read right against the
+    transcription, wrong cells, parse time."""
+    applicants, outcomes = gkdata.labels.keys("applicant"), gkdata.labels.keys("outcome")
+    rows = []
+    for path in sorted(FIXTURES.glob("*.txt")):
+        exp = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        want = {("disclosure", i, m): v for i, ms in exp["disclosure"].items() for m, v in ms.items()}
+        want |= {("applications", r, a): v for r, vs in exp["applications"].items() for a, v in zip(applicants, vs)}
+        want |= {("appeals", p, o): v for p, vs in exp["appeals"].items() for o, v in zip(outcomes, vs)}
+        r = gkdata.read_report(path)
+        got = {(t, *k): v for t, cells in _cells(r).items() for k, v in cells.items()}
+        filled = [k for k, v in want.items() if v is not None]
+        right = sum(got.get(k) == want[k] for k in filled)
+        wrong = sum(got.get(k) is not None and got.get(k) != v for k, v in want.items())
+        data = path.read_bytes()
+        rows.append([path.stem, r.meta.layout, len(filled), f"{right / max(len(filled), 1):.1%}", wrong,
+                     f"{best_of(lambda: gkdata.read_report(data), repeat) * 1000:.2f}"])
+    return markdown(["fixture", "read as", "cells the text proves", "read right", "wrong cells", "parse ms"], rows)
+
+
 def per_rendering(n: int) -> str:
     """Per rendering: share of printed cells read right, wrong cells (must be 0), parse time; cut texts apart."""
     rows, examples = [], []
@@ -163,7 +187,9 @@ def per_rendering(n: int) -> str:
     table = markdown(["rendering", "reports", "printed cells", "read right", "wrong cells", "layout misnamed",
                       "raised", "parse ms (median)", "cut: truncated found", "cut: wrong cells"], rows)
     total_wrong = sum(int(r[4]) + int(r[9]) for r in rows)
-    return (table + f"\n\n{n} reports per rendering (and {max(1, n // 4)} cut inside a table), options, style and "
+    return ("Hand-transcribed fixtures (`tests/fixtures/renderings/`), against their transcription:\n\n"
+            + per_fixture() + "\n\nGenerated reports (`gkdata.synth`):\n\n"
+            + table + f"\n\n{n} reports per rendering (and {max(1, n // 4)} cut inside a table), options, style and "
             "template drawn at random (zeros often blank). *Read right* is over the printed non-blank cells "
             "before any cut; a *wrong cell* is a non-NA value other than the printed one (or any value after a "
             f"cut). Wrong cells: {total_wrong} (goal 0: {verdict(total_wrong == 0)})."

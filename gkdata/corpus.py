@@ -20,11 +20,11 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from . import corpus_checks, frames
+from . import corpus_checks, formats, frames
 from .errors import ReportError
 from .report import TABLES, Report, ReportMeta, read_report
 
-SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")  # the inputs read_report understands
+SUFFIXES = formats.SUFFIXES  # the inputs read_report understands (each format claims its own)
 PER_REPORT = (*TABLES, "narrative", "findings")
 
 STATUSES = ("ok", "failed", "duplicate")

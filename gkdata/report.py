@@ -200,7 +200,7 @@ def _cut(name: str, read: tables.Read, template: str, last_line: int) -> tables.
         cells = [v for v in seg.values if v.text or rows[v.row].blanks == "marked"]
         return rows[seg.row].line >= last_line or bool(cells) and rows[cells[-1].row].line >= last_line
 
-    at_cut = {key for key, seg in read.rows.items() if reaches_cut(seg)}
+    at_cut = {key for key, seg in read.rows.items() if reaches_cut(seg)} | ({read.open_end} - {None})
     if not at_cut and _complete(name, read, template):
         return None
     order = [r for r, _ in L.DISCLOSURE_LAYOUT[template]] if name == "disclosure" else (
@@ -335,8 +335,8 @@ def read_report(source: str | os.PathLike | bytes | BinaryIO, *, name: str | Non
     """
     source_name = name or _source_name(source)
     data = _read_bytes(source, source_name)
-    text, encoding, layout = formats.to_text(data, source_name)
-    records, findings, facts = read_text(text, source_name, layout)
+    text, encoding, layout, rows = formats.convert(data, source_name)
+    records, findings, facts = read_text(text, source_name, layout, rows)
     head = describe(text)
     is_template = bool(facts["placeholders"])
     if is_template:

@@ -26,7 +26,7 @@ from .numbers import BLANK, Kind, Parsed, clean, is_value, looks_numeric, parse
 # A label may carry a note after it: 规章(设区的市…), 本年增/减(指…), 1.申请人…、行政机关…
 _NOTE_START = tuple("(:,、;")
 _HEADER_UNIT = re.compile(r"\((?:单位:)?(万元|元)\)")
-_LONE_UNIT = re.compile(r"^\(?(?:单位:?)?(?:万元|元)\)?$")
+_STRAY_UNIT = re.compile(r"^\(?(?:单位:?)?(?:万元|元)\)?$|\((?:单位:?)?(?:万元|元)\)")
 # A label with the row's cells run onto it: 规章000, 其他对外管理服务事项6-18, 行政许可154增50,
 # 规章/—58, 政府集中采购586.4万元
 _GLUED = re.compile(r"^(.*?[^-+\d./—无增减])([-+\d./—无增减]*[\d/—无-](?:万元|万|元)?)$")
@@ -86,6 +86,21 @@ def match(cell: str, table: str, template: str) -> tuple[L.Label | None, str] | 
     norm = L.normalize(cell)
     if not norm or is_value(cell):
         return None
+    if (found := _strict(norm, table, template)) is not None:
+        return found
+    for head in _heads(norm):
+        if head != norm and _exact(head, table, template):
+            continue  # a label followed by a second one, not by a note: the cell is two cells run together
+        if found := _prefixes(table, template).get(head):
+            return found
+        if (near := _nearest(head, table, template)) and near.sure:
+            return near.label, near.role
+    return None
+
+
+def _strict(norm: str, table: str, template: str) -> tuple[L.Label | None, str] | None:
+    """A normalised cell's label as the template spells it: exact, with a note after it, or numbered
+    in another style."""
     if table == "disclosure" and L.CAPTION.match(norm):
         return None, "header"
     for text, lab, role in vocabulary(table, template):
@@ -98,13 +113,6 @@ def match(cell: str, table: str, template: str) -> tuple[L.Label | None, str] | 
             if bare == text or (bare.startswith(text) and bare[len(text)].startswith(_NOTE_START)
                                 and match(bare[len(text):], table, template) is None):
                 return lab, "row"
-    for head in _heads(norm):
-        if head != norm and _exact(head, table, template):
-            continue  # a label followed by a second one, not by a note: the cell is two cells run together
-        if found := _prefixes(table, template).get(head):
-            return found
-        if (near := _nearest(head, table, template)) and near.sure:
-            return near.label, near.role
     return None
 
 
@@ -256,7 +264,10 @@ def _join(out: list[Segment], cell: str, table: str, template: str) -> bool:
     if seg.values:
         return False
     joined = seg.text + cell
-    m = match(joined, table, template)
+    if seg.role == "unknown":
+        m = match(joined, table, template)
+    else:  # a header's tail must read as that header exactly, not as a near miss: 采购项目数量 + 采购 is not it
+        m = _strict(L.normalize(joined), table, template)
     if m is not None and (seg.role == "unknown" or (seg.role == "header" and m[0] is not None and m[0] == seg.label)):
         seg.label, seg.role, seg.text = m[0], m[1], joined
         return True
@@ -292,6 +303,10 @@ def segments(rows: list[Row], table: str, template: str) -> list[Segment]:
         last = len(kinds) - 1  # the row's last label
         while last >= 0 and kinds[last].__class__ is bool:
             last -= 1
+        if last < 0 and len(kinds) > 1:  # no label: empty cells before the row's first text are merged positions
+            first = next((i for i, c in enumerate(row.cells) if c), 0)
+            if kinds[first] is False:
+                last = first - 1
         for i, (cell, kind) in enumerate(zip(row.cells, kinds)):
             if kind is True and is_value(cell):  # most cells: a number or a blank
                 if i > last and out:
@@ -620,7 +635,7 @@ def _header_model(rows: list[Row], before: int, keys: list[str], table: str,
     return None
 
 
-def column_models(segs: list[Segment], rows: list[Row]) -> dict[int, list[tuple[int, int]]]:
+def column_models(segs: list[Segment], rows: list[Row], widths: dict[str, int]) -> dict[int, list[tuple[int, int]]]:
     """Per value count, the display columns of a table's full rows, where they line up.
 
     Each column spans the printed extent of its cell in the full rows (all cells
@@ -631,7 +646,8 @@ def column_models(segs: list[Segment], rows: list[Row]) -> dict[int, list[tuple[
     found: dict[int, list[list[tuple[int, int]]]] = {}
     for seg in segs:
         values = seg.values
-        if not values or seg.role != "row" or any(v.row != values[0].row for v in values):
+        if not values or seg.role != "row" or any(v.row != values[0].row for v in values) \
+                or len(values) != widths.get(seg.label.key):  # a full row: every one of its own columns printed
             continue
         row = rows[values[0].row]
         if row.rendering != "aligned" or not all(clean(v.text) for v in values):
@@ -685,8 +701,8 @@ def _header_unit(segs: list[Segment], measure_key: str) -> str | None:
                 return m.group(1)
             if "单位" in text or text.count("(") > text.count(")"):
                 declared = UNREAD_UNIT
-        elif seg.role == "unknown" and _LONE_UNIT.match(L.normalize(seg.text)):
-            declared = UNREAD_UNIT  # a unit on a line of its own: whose column it is, the text does not say
+        elif seg.role == "unknown" and _STRAY_UNIT.search(L.normalize(seg.text)):
+            declared = UNREAD_UNIT  # a unit in text no header holds: whose column it is, the text does not say
     return declared
 
 
@@ -741,6 +757,32 @@ class Read(NamedTuple):
     rows: dict[str, Segment]  # row key -> its segment (table 四: its one data row under "data")
     source: list[Row]  # the rows read (headers joined), which segments index
     glued: int = 0  # rows whose cells ran together (``规章000``), for the rendering's name
+    open_end: str | None = None  # the last row with values, where nothing after it proves it ended
+
+
+def _starts_row(text: str, table: str, template: str) -> bool:
+    """Whether a text is the start of a data row's label (行政 of 行政强制): a new row, not a wrapped line."""
+    norm = L.normalize(text)
+    return any(t.startswith(norm) for t, lab, role in vocabulary(table, template) if role == "row" and not lab.group)
+
+
+def _open_end(segs: list[Segment], rows: list[Row], table: str, template: str, widths: dict[str, int]) -> str | None:
+    """In text laid out in columns, where a row spans lines: the last data row with values, unless a later
+    data row's label (or its start), a caption or a header shows it ended. Other text after it (a group label printed
+    mid-span, a wrapped label's start) does not, so a text cut there may have cut that row."""
+    for i in range(len(segs) - 1, -1, -1):
+        seg = segs[i]
+        if seg.values and seg.role == "row" and seg.label is not None and not seg.label.group:
+            if rows[seg.row].rendering != "aligned" or sum(bool(v.text) for v in seg.values) >= widths[seg.label.key]:
+                return None  # one line or one stream per row, or all its cells printed: nothing of it was cut
+            later = segs[i + 1:]
+            ended = any(s.row > seg.row and (s.role == "header" or s.role == "row" and not s.label.group
+                                             or s.role == "unknown" and _starts_row(s.text, table, template))
+                        for s in later)
+            return None if ended else seg.label.key
+        if seg.role == "row" and seg.label is not None and not seg.label.group:
+            return None  # a data row without values is last: it ended whatever came before
+    return None
 
 
 def _glued(segs: list[Segment]) -> int:
@@ -784,8 +826,9 @@ def disclosure(rows: list[Row], template: str) -> Read:
                   if t == other and item in o_by_key and own.get(item) != template}
         layouts[other] = dict(L.DISCLOSURE_LAYOUT[other])
         readings[other] = (o_segs, o_by_key)
-    models = column_models(segs, rows)
-    counted = counts_right(by_key, rows, {item: len(ms) for item, ms in L.DISCLOSURE_LAYOUT[template]})
+    widths = {item: len(ms) for item, ms in L.DISCLOSURE_LAYOUT[template]}
+    models = column_models(segs, rows, widths)
+    counted = counts_right(by_key, rows, widths)
     records = []
     for item in L.keys("disclosure_item"):  # printed order, both templates' items
         reading = other if item in moved and item in layouts.get(other, {}) else template
@@ -819,15 +862,16 @@ def disclosure(rows: list[Row], template: str) -> Read:
                 found.append(finding("assumed_unit", f"{L.zh(item)} {lab.zh} {p.value:g} has no unit in the cell or "
                                      f"header; taken as 万元", "disclosure", item, lab.key))
             records.append((item, lab.key, p.value, lab.unit))
-    return Read(records, found, by_key, rows, _glued(segs))
+    return Read(records, found, by_key, rows, _glued(segs), _open_end(segs, rows, "disclosure", template, widths))
 
 
 def applications(rows: list[Row], template: str) -> Read:
     """Table 三 -> records (row, applicant, value)."""
     segs = segments(rows, "applications", template)
     by_key, found = _rows_by_key(segs, "applications", template)
-    models = column_models(segs, rows)
     keys = list(L.keys("applicant"))
+    widths = dict.fromkeys(L.application_rows(template), len(keys))
+    models = column_models(segs, rows, widths)
     counted = counts_right(by_key, rows, dict.fromkeys(L.application_rows(template), len(keys)))
     cols = Columns(keys, [L.zh(c) for c in keys], ["count"] * len(keys), template, total_last=True, counted=counted)
     records = []
@@ -840,7 +884,7 @@ def applications(rows: list[Row], template: str) -> Read:
             values, more = place(seg, rows, cols, models, f"表三 {L.zh(row)}", "applications", row)
             found += more
         records += [(row, col, p.value) for col, p in zip(keys, values)]
-    return Read(records, found, by_key, rows, _glued(segs))
+    return Read(records, found, by_key, rows, _glued(segs), _open_end(segs, rows, "applications", template, widths))
 
 
 def appeals(rows: list[Row], template: str) -> Read:

@@ -13,9 +13,12 @@ import pytest
 
 import documents as D
 import gkdata
-from gkdata import formats
+from gkdata import formats, narrative, sections
+from gkdata import report as report_module
+from gkdata.formats import docx as docx_format
 from gkdata.formats import html as html_format
 from gkdata.formats import pdf as pdf_format
+from gkdata.layouts import Row
 
 from conftest import SEEDS
 
@@ -124,12 +127,65 @@ def test_html_spans_become_the_tabbed_grid():
       <tr style="display:none"><td>hidden</td><td>9</td></tr>
       <tr><th>（一）予以公开</th><td>&nbsp;</td><td> 7 </td></tr></table>
     </td></tr></table></td></tr></table></body></html>"""
-    text, _ = html_format.convert(page.encode(), "p.html")
+    text = formats.render(html_format.read(page.encode(), "p.html")[0])  # the grid in the tabbed layout
     assert text.split("\n") == ["三、收到和处理政府信息公开申请情况",
                                 "\tnote", "\t申请人情况", "",
                                 "\t", "\t自然人", "\t商业企业", "",
                                 "\t", "\t", "\t科研机构", "",
                                 "\t（一）予以公开", "\t", "\t7", "", "", ""]
+
+
+def test_a_converter_hands_its_grid_rows_to_the_reader():
+    """The grid's rows reach the aligner as Rows (cells, rowspan empties, kept blanks), each on its own
+    line of the text, in order with the headings; no TAB line per cell is written to be read back."""
+    page = """<html><body><p>三、收到和处理政府信息公开申请情况</p><p>本年收到申请5件。</p>
+      <table><tr><td rowspan="2" colspan="2">note</td><td colspan="2">申请人情况</td></tr>
+      <tr><td rowspan="2">自然人</td><td>商业<br>企业</td></tr>
+      <tr><th>（一）予以公开</th><td>&nbsp;</td><td> 7 </td></tr></table>
+      <p>四、政府信息公开行政复议、行政诉讼情况</p>
+      <table><tr><td>主动公开政府信息</td><td>12</td><td>条</td></tr></table>
+      <p>结转 3 4</p></body></html>"""
+    c = formats.convert(page.encode(), "p.html")
+    assert (c.encoding, c.layout) == ("utf-8", "html")
+    lines = c.text.split("\n")
+    grid = [r for r in c.rows if r.rendering == "html"]
+    assert all(isinstance(r, Row) and r.blanks == "kept" and r.spans is None for r in grid)
+    assert [r.cells for r in grid] == [("note", "申请人情况"), ("", "自然人", "商业企业"),
+                                       ("（一）予以公开", "", "", "7"), ("主动公开政府信息", "12", "条")]
+    assert [lines[r.line] for r in grid] == ["\t" + "\t".join(r.cells) for r in grid]
+    heads = [h.line for h in sections.find(lines)]
+    assert heads == [0, 5] and [r.line for r in grid] == [2, 3, 4, 6]
+    # a line outside the grids that holds a row by itself is still a row, after the grids'
+    assert [(r.cells, r.rendering) for r in c.rows[len(grid):]] == [(("结转", "3", "4"), "spaced")]
+    # the prose figure is read; the table's cells (主动公开政府信息 | 12 | 条) never make one
+    assert [f[:3] for f in narrative.extract(c.text)] == [("applications_received", 5, "件")]
+    assert "\t7" not in lines and "\t" not in lines
+
+
+def test_the_reader_takes_a_converters_rows_without_splitting_its_text(monkeypatch):
+    def no_split(*args, **kwargs):
+        raise AssertionError("the converted text was split into rows again")
+
+    monkeypatch.setattr(report_module, "split_rows", no_split)
+    for fmt in ("html", "docx"):
+        data, name = _formats(D.county_2021(), HEQING)[fmt]
+        r = gkdata.read_report(data, name=name)
+        assert r.meta.layout == fmt and r.finding_records == []
+        assert r.wide("appeals").stack().tolist() == D.FOUR_2021
+
+
+def test_plain_text_has_no_rows_from_its_converter():
+    c = formats.convert(D.to_tabbed(D.county_2021()).encode(), "r.txt")
+    assert (c.layout, c.rows) == (None, None) and c.text == D.to_tabbed(D.county_2021())
+
+
+def test_one_list_of_suffixes():
+    """Each format claims its suffixes; read_report sniffs by them, read_reports and build look for them."""
+    from gkdata import corpus
+
+    assert formats.SUFFIXES[0] == ".txt" and {".html", ".htm", ".shtml", ".docx", ".pdf"} <= set(formats.SUFFIXES)
+    assert corpus.SUFFIXES is formats.SUFFIXES
+    assert all(conv.sniff(b"", "x" + s.upper()) for conv in formats.CONVERTERS.values() for s in conv.suffixes)
 
 
 def test_html_script_string_is_unescaped_in_place():
@@ -138,7 +194,7 @@ def test_html_script_string_is_unescaped_in_place():
     page = ("<html><body><p>一、总体情况</p><script>var s = '<p>二、主动公开政府信息情况</p>' + \n"
             "'<table><tr><td>规章<\\/td><td>5<\\/td><\\/tr><\\/table>';</script><p>五、存在的主要问题及改进情况</p>"
             "</body></html>")
-    text, _ = html_format.convert(page.encode(), "p.html")
+    text = formats.render(html_format.read(page.encode(), "p.html")[0])
     assert text.split("\n")[:5] == ["一、总体情况", "二、主动公开政府信息情况", "\t规章", "\t5", ""]
     assert text.split("\n")[-2] == "五、存在的主要问题及改进情况"
 
@@ -146,7 +202,7 @@ def test_html_script_string_is_unescaped_in_place():
 def test_a_page_that_shows_its_embedded_copy_is_read_once():
     body = "<p>二、主动公开政府信息情况</p><table><tr><td>规章</td><td>5</td></tr></table>"
     page = f"<html><body>{body}<script>window.__DATA__ = {{\"html\": \"{body}\"}}</script></body></html>"
-    text, _ = html_format.convert(page.encode(), "p.html")
+    text = formats.convert(page.encode(), "p.html").text
     assert text.count("规章") == 1
 
 
@@ -157,7 +213,7 @@ def test_a_page_that_shows_its_embedded_copy_is_read_once():
 ])
 def test_html_meta_charset(declared, data, encoding):
     page = f"<html><head><meta charset='{declared}'></head><body><p>".encode() + data + b"</p></body></html>"
-    text, enc = html_format.convert(page, "p.html")
+    text, enc = formats.convert(page, "p.html")[:2]
     assert enc == encoding and text.startswith(data.decode(encoding))
 
 
@@ -179,7 +235,7 @@ def test_docx_merged_numbers_are_not_duplicated():
     stale.add_p().add_r().text = "12"
     buf = io.BytesIO()
     d.save(buf)
-    text, _ = formats.to_text(buf.getvalue(), "r.docx")[:2]
+    text = formats.render(docx_format.read(buf.getvalue(), "r.docx")[0])
     assert text.split("\n") == ["二、主动公开政府信息情况", "\t第二十条第（五）项", "",
                                 "\t行政许可", "\t12", "", "\t行政处罚", "\t", "", "", ""]
 

@@ -1,18 +1,31 @@
-"""Formats: input bytes -> report text.
+"""Formats: input bytes -> report text, and the rows of the tables a document holds as grids.
 
-Plain text is decoded as it is. Other formats (HTML, Word, PDF) register a
-converter here that renders their tables in the ``tabbed`` text layout (one
-TAB-prefixed line per cell, rows separated by an empty line, a vertically
-merged cell repeated as an empty cell) and their prose as plain lines, so
-that sections, labels, numbers and checks are written once.
+Plain text is decoded as it is; :mod:`gkdata.layouts` splits its rows from its
+lines. Other formats (HTML, Word, PDF) register a :class:`Converter` here,
+whose ``read`` turns the document into :data:`Block` s — prose paragraphs
+and tables as :class:`Cell` s with their spans. :func:`lay_out` makes them a
+:class:`Converted`, the one algorithm every format shares:
 
-A converter turns its document into :data:`Block` s — prose paragraphs and
-tables as :class:`Cell` s with their spans — and :func:`render` writes them,
-so the span rules live in one place:
+- each grid row is a :class:`~gkdata.layouts.Row` for the aligner (its empty
+  cells kept), with the span rules of :func:`table_rows`;
+- the text holds the prose, one line per paragraph, and each grid row on a
+  line of its own (a TAB before each cell), at the index its ``Row.line``
+  gives, so rows and headings keep their order. Headings, the title and the
+  prose figures are read from the text; a table cell is never a heading
+  (a line that starts with a TAB is none) and never joins a prose figure;
+- a prose line that holds a table row by itself (pipes, cells set apart by
+  spaces: a PDF table drawn without rules) is a row too, as in plain text.
 
->>> render(["二、主动公开政府信息情况",
-...         [Cell(0, 0, "第二十条第（一）项", colspan=2), Cell(1, 0, "规章"), Cell(1, 1, "3")]]).split("\\n")
-['二、主动公开政府信息情况', '\\t第二十条第（一）项', '', '\\t规章', '\\t3', '', '', '']
+>>> c = lay_out(["二、主动公开政府信息情况",
+...              [Cell(0, 0, "行政许可", rowspan=2), Cell(0, 1, "5"), Cell(1, 1, "6")], "三、收到…"], "utf-8", "html")
+>>> c.text.split("\\n")
+['二、主动公开政府信息情况', '\\t行政许可\\t5', '\\t\\t6', '三、收到…', '']
+>>> [(r.cells, r.line) for r in c.rows]
+[(('行政许可', '5'), 1), (('', '6'), 2)]
+
+:func:`render` writes blocks in the ``tabbed`` text layout instead (one TAB
+line per cell), as a word processor's text export does: synth writes its
+``tabbed`` rendering with it.
 """
 
 from __future__ import annotations
@@ -21,12 +34,10 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, Union
 
+from .. import sections
 from ..decode import decode
-
-
-class Converter(NamedTuple):
-    sniff: Callable[[bytes, str], bool]  # (data, source name) -> is this format?
-    convert: Callable[[bytes, str], tuple[str, str]]  # (data, source name) -> (tabbed text, encoding)
+from ..layouts import split as split_rows
+from ..layouts.rows import Row
 
 
 class Cell(NamedTuple):
@@ -40,6 +51,24 @@ class Cell(NamedTuple):
 
 
 Block = Union[str, Sequence[Cell]]  # a prose paragraph (may hold line breaks), or one table
+
+
+class Converter(NamedTuple):
+    sniff: Callable[[bytes, str], bool]  # (data, source name) -> is this format?
+    read: Callable[[bytes, str], tuple[list[Block], str]]  # (data, source name) -> (blocks, encoding)
+    suffixes: tuple[str, ...]  # file name endings that claim the format (lower case)
+
+
+class Converted(NamedTuple):
+    """What :func:`convert` gives for one input."""
+
+    text: str
+    encoding: str  # the encoding the text was read in
+    layout: str | None = None  # the format name (meta.layout), None for plain text
+    # every row for the aligner, in line order; None when the rows are to be split from the text's lines
+    # (plain text, or a document in which no table grid was found)
+    rows: list[Row] | None = None
+
 
 _ALNUM_END = re.compile(r"[0-9A-Za-z]$")
 _ALNUM_START = re.compile(r"^[0-9A-Za-z]")
@@ -64,7 +93,7 @@ def join_lines(lines: Iterable[str]) -> str:
 
 
 def table_rows(cells: Sequence[Cell]) -> list[list[str]]:
-    """The rows of a table as the tabbed layout writes them.
+    """The rows of a table, each the cell texts the aligner reads.
 
     A cell is written once, in its first row (a colspan adds no placeholder);
     each later row it covers gets one empty cell at its first column, as a
@@ -88,14 +117,55 @@ def is_data_table(cells: Sequence[Cell]) -> bool:
     return any(c.col > 0 for c in cells)
 
 
+def _prose_lines(block: Block) -> list[str]:
+    """The text lines of a paragraph, or of a layout table's cells (a TAB in prose is a space)."""
+    if isinstance(block, str):
+        return [s for line in block.split("\n") if (s := line.replace("\t", " ").strip())]
+    return [c.text for c in sorted(block, key=lambda c: (c.row, c.col)) if c.text.strip()]
+
+
+def lay_out(blocks: Iterable[Block], encoding: str, layout: str) -> Converted:
+    """A converter's blocks as text and rows; ``layout`` (the format name) names the grid rows' rendering.
+
+    Lines outside the grids are split as text lines too, so a table the
+    converter saw no grid in — rows of pipes, cells set apart by spaces (a PDF
+    table drawn without rules) — is still read; with no grid at all the rows
+    are left to the text splitters (``rows`` None), as for plain text.
+    """
+    lines: list[str] = []
+    rows: list[Row] = []
+    for block in blocks:
+        if isinstance(block, str) or not is_data_table(block):
+            lines += _prose_lines(block)
+            continue
+        for texts in table_rows(block):
+            # one line each, stripped (the formats join a cell's lines already; a Cell may come from elsewhere)
+            cells = tuple(join_lines(t.split("\n")) if "\n" in t or "\t" in t else t.strip() for t in texts)
+            rows.append(Row(cells, "kept", len(lines), layout))
+            lines.append("".join("\t" + cell for cell in cells))
+    text = "\n".join(lines) + "\n"
+    if not rows:
+        return Converted(text, encoding, layout, None)
+    lines.append("")
+    skip = {r.line for r in rows} | {h.line for h in sections.find(lines)}
+    others = split_rows(lines, skip, reader="tabbed")  # the TAB reader: prose lines give no cells
+    if others:
+        rows = sorted(rows + others, key=lambda r: r.line)
+    return Converted(text, encoding, layout, rows)
+
+
 def render(blocks: Iterable[Block]) -> str:
-    """The report text, in the tabbed layout: prose at column 0, one ``\\t`` line per cell."""
+    """The blocks in the ``tabbed`` text layout: prose at column 0, one ``\\t`` line per cell, rows
+    separated by an empty line, two after a table.
+
+    >>> render(["二、主动公开政府信息情况",
+    ...         [Cell(0, 0, "第二十条第（一）项", colspan=2), Cell(1, 0, "规章"), Cell(1, 1, "3")]]).split("\\n")
+    ['二、主动公开政府信息情况', '\\t第二十条第（一）项', '', '\\t规章', '\\t3', '', '', '']
+    """
     lines: list[str] = []
     for block in blocks:
-        if isinstance(block, str):
-            lines += [s for line in block.split("\n") if (s := line.replace("\t", " ").strip())]
-        elif not is_data_table(block):
-            lines += [c.text for c in sorted(block, key=lambda c: (c.row, c.col)) if c.text.strip()]
+        if isinstance(block, str) or not is_data_table(block):
+            lines += _prose_lines(block)
         else:
             for row in table_rows(block):
                 lines += ["\t" + cell for cell in row] + [""]
@@ -107,13 +177,20 @@ from . import docx, html, pdf  # noqa: E402  (they build on the helpers above)
 
 # format name (becomes meta.layout) -> converter; tried in order, binary signatures first
 CONVERTERS: dict[str, Converter] = {"pdf": pdf.CONVERTER, "docx": docx.CONVERTER, "html": html.CONVERTER}
+TEXT_SUFFIXES = (".txt",)
+# every file suffix an input may have: what read_reports and build look for in a folder
+SUFFIXES: tuple[str, ...] = TEXT_SUFFIXES + tuple(s for conv in CONVERTERS.values() for s in conv.suffixes)
 
 
-def to_text(data: bytes, source: str) -> tuple[str, str, str | None]:
-    """``(text, encoding, layout)``: layout is the format name, or None for plain text."""
+def convert(data: bytes, source: str) -> Converted:
+    """The text (and, for a converted format, the rows) of an input; its format is told by name or content.
+
+    >>> convert("一、总体情况".encode("gbk") * 20, "r.txt")[1:]
+    ('gb18030', None, None)
+    """
     for name, conv in CONVERTERS.items():
         if conv.sniff(data, source):
-            text, encoding = conv.convert(data, source)
-            return text, encoding, name
+            blocks, encoding = conv.read(data, source)
+            return lay_out(blocks, encoding, name)
     text, encoding = decode(data, source)
-    return text, encoding, None
+    return Converted(text, encoding)

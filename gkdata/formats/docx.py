@@ -13,8 +13,9 @@ number; a horizontally merged one (``w:gridSpan``) is written once.
 >>> t.cell(0, 0).merge(t.cell(1, 0)).text = "行政许可"
 >>> t.cell(0, 1).text, t.cell(1, 1).text = "5", "6"
 >>> buf = io.BytesIO(); d.save(buf)
->>> convert(buf.getvalue(), "r.docx")[0].split("\\n")[:7]
-['二、主动公开政府信息情况', '\\t行政许可', '\\t5', '', '\\t', '\\t6', '']
+>>> blocks, _ = read(buf.getvalue(), "r.docx")
+>>> blocks[0], [cell[:4] for cell in blocks[1]]
+('二、主动公开政府信息情况', [(0, 0, '行政许可', 1), (0, 1, '5', 1), (1, 0, '', 1), (1, 1, '6', 1)])
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ import zipfile
 from typing import TYPE_CHECKING
 
 from ..errors import ReportError
-from . import Block, Cell, Converter, is_data_table, join_lines, render
+from . import Block, Cell, Converter, is_data_table, join_lines
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
 
+SUFFIXES = (".docx",)
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 # Subtrees whose text is not the paragraph's: deletions, drawings and text boxes (kept twice, as a
@@ -41,7 +43,7 @@ _CONTAINERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins", _W +
 
 def sniff(data: bytes, source: str) -> bool:
     """A ``.docx`` file, or a zip package with a Word document inside."""
-    if source.lower().endswith(".docx"):
+    if source.lower().endswith(SUFFIXES):
         return True
     if not data.startswith(b"PK\x03\x04"):
         return False
@@ -90,8 +92,8 @@ def _data_table(tbl: _Element) -> list[Cell] | None:
             props = tc.find(_W + "tcPr")
             span = max(_int(props.find(_W + "gridSpan")) if props is not None else 1, 1)
             if _merge(props, "hMerge") != "continue":  # a legacy horizontal merge is covered from the left
-                text = "" if _merge(props, "vMerge") == "continue" else join_lines(
-                    b for b in _blocks(tc) if isinstance(b, str))
+                text = "" if _merge(props, "vMerge") == "continue" else join_lines(  # paragraphs and <w:br/>
+                    line for b in _blocks(tc) if isinstance(b, str) for line in b.split("\n"))
                 cells.append(Cell(r, col, text, 1, span))
             col += span
     return cells if is_data_table(cells) else None
@@ -115,8 +117,8 @@ def _blocks(container: _Element) -> list[Block]:
     return out
 
 
-def convert(data: bytes, source: str) -> tuple[str, str]:
-    """The document as tabbed text (a .docx stores its text as UTF-8 XML)."""
+def read(data: bytes, source: str) -> tuple[list[Block], str]:
+    """The document's blocks, and its encoding (a .docx stores its text as UTF-8 XML)."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -124,7 +126,7 @@ def convert(data: bytes, source: str) -> tuple[str, str]:
         body = docx.Document(io.BytesIO(data)).element.body
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as e:
         raise ReportError(source, f"this is not a readable Word .docx file ({e or type(e).__name__})") from e
-    return render(_blocks(body)), "utf-8"
+    return _blocks(body), "utf-8"
 
 
-CONVERTER = Converter(sniff, convert)
+CONVERTER = Converter(sniff, read, SUFFIXES)

@@ -2,7 +2,7 @@
 
 The page is parsed with lxml and walked in document order: block elements
 make prose lines, a data ``<table>`` becomes cells with its ``rowspan`` /
-``colspan`` spans (written by :func:`gkdata.formats.render`). Tables that
+``colspan`` spans (laid out by :func:`gkdata.formats.lay_out`). Tables that
 only lay out the page (a table holding other tables, or one column) are
 walked as prose. Scripts, styles, navigation and hidden elements are not
 text — except a report embedded in a script as a string literal (pages that
@@ -11,9 +11,11 @@ render their article with JavaScript), which is unescaped and read in place.
 >>> page = ('<html><head><meta charset="gbk"><title>某县2021年政府信息公开工作年度报告</title></head><body>'
 ...         '<p>二、主动公开政府信息情况</p><table><tr><td rowspan="2">行政许可</td><td>5</td></tr>'
 ...         '<tr><td>&nbsp;</td></tr></table><script>var a = "<b>x</b>";</script></body></html>')
->>> text, encoding = convert(page.encode("gbk"), "page.html")
->>> encoding, text.split("\\n")[:6]
-('gb18030', ['某县2021年政府信息公开工作年度报告', '二、主动公开政府信息情况', '\\t行政许可', '\\t5', '', '\\t'])
+>>> blocks, encoding = read(page.encode("gbk"), "page.html")
+>>> encoding, blocks[:2]
+('gb18030', ['某县2021年政府信息公开工作年度报告', '二、主动公开政府信息情况'])
+>>> [cell[:4] for cell in blocks[2]]
+[(0, 0, '行政许可', 2), (0, 1, '5', 1), (1, 1, '', 1)]
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from ..decode import decode
 from ..errors import ReportError
-from . import Block, Cell, Converter, is_data_table, join_lines, render
+from . import Block, Cell, Converter, is_data_table, join_lines
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -211,8 +213,8 @@ def _title(doc: HtmlElement) -> list[str]:
     return [title.text_content()] if title is not None else []
 
 
-def convert(data: bytes, source: str) -> tuple[str, str]:
-    """The page as tabbed text, and the encoding it was read in (its ``<meta charset>`` is honoured)."""
+def read(data: bytes, source: str) -> tuple[list[Block], str]:
+    """The page's blocks, and the encoding it was read in (its ``<meta charset>`` is honoured)."""
     from lxml import etree
     from lxml.html import document_fromstring
 
@@ -224,8 +226,7 @@ def convert(data: bytes, source: str) -> tuple[str, str]:
         raise ReportError(source, f"the HTML cannot be parsed ({e})") from e
     _inline_embedded(doc)
     body = doc.find("body")
-    blocks = _title(doc) + _Flow().walk(body if body is not None else doc)
-    return render(blocks), encoding
+    return _title(doc) + _Flow().walk(body if body is not None else doc), encoding
 
 
-CONVERTER = Converter(sniff, convert)
+CONVERTER = Converter(sniff, read, SUFFIXES)

@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import ReportError
 from ..numbers import clean, is_value
-from . import Block, Cell, Converter, join_lines, render
+from . import Block, Cell, Converter, join_lines
 
 if TYPE_CHECKING:
     from pdfplumber.page import Page
 
+SUFFIXES = (".pdf",)
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:\d+|第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)[-—–－\s]*$")
 # Some PDF producers map CJK characters to the look-alike Kangxi radicals (⼀ U+2F00 for 一).
 _RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}
@@ -49,7 +50,7 @@ class _Line(NamedTuple):
 
 def sniff(data: bytes, source: str) -> bool:
     """A ``.pdf`` file, or data with the PDF signature."""
-    return source.lower().endswith(".pdf") or b"%PDF-" in data[:1024]
+    return source.lower().endswith(SUFFIXES) or b"%PDF-" in data[:1024]
 
 
 def _axis(values: list[float]) -> list[float]:
@@ -173,8 +174,8 @@ def _blocks(items: list[list[_Box] | _Line]) -> list[Block]:
     return [b if isinstance(b, str) else _to_cells(b) for b in blocks]
 
 
-def convert(data: bytes, source: str) -> tuple[str, str]:
-    """The PDF as tabbed text; raises :class:`ReportError` for a scan or an unreadable file."""
+def read(data: bytes, source: str) -> tuple[list[Block], str]:
+    """The PDF's blocks; raises :class:`ReportError` for a scan or an unreadable file."""
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
@@ -190,10 +191,10 @@ def convert(data: bytes, source: str) -> tuple[str, str]:
         raise ReportError(source, f"this is not a readable PDF ({e})") from e
     if not chars:
         raise ReportError(source, "the PDF has no text layer (it is a scanned image); it needs OCR before it can be read")
-    text = render(_blocks(items))
-    if text.count("(cid:") > 20:
+    blocks = _blocks(items)
+    if sum(b.count("(cid:") if isinstance(b, str) else sum(c.text.count("(cid:") for c in b) for b in blocks) > 20:
         raise ReportError(source, "the PDF's text layer cannot be decoded (its fonts have no Unicode map)")
-    return text, "utf-8"
+    return blocks, "utf-8"
 
 
-CONVERTER = Converter(sniff, convert)
+CONVERTER = Converter(sniff, read, SUFFIXES)

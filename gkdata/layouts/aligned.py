@@ -48,10 +48,9 @@ def _is_value(word: str) -> bool:
 
 
 def _gapped(words: list[tuple[int, int, str]]) -> bool:
-    """Whether the words stand apart as header cells: every one two or more spaces from the next, or
-    at least two such gaps (a label may hold one space: ``现行 有效``)."""
-    gaps = [b[0] - a[1] >= 2 for a, b in zip(words, words[1:])]
-    return all(gaps) or sum(gaps) >= 2
+    """Whether the words stand apart as header cells: two or more spaces between some of them (a label
+    may hold one space: ``现行 有效``, ``采 购总金额``)."""
+    return any(b[0] - a[1] >= 2 for a, b in zip(words, words[1:]))
 
 
 def split(line: str, number: int, headers: bool = True) -> Row | None:
