@@ -472,3 +472,25 @@ def test_seed_layouts_keep_their_text():
         Rendering("csv")
     with pytest.raises(ValueError, match="empty"):
         Rendering("pipe-rows", empty="drop")
+
+
+# Generated reports that once read a wrong number, each for its own reason; they must read right.
+ONCE_WRONG = [
+    # a row with one blank cell set the column positions of another block's 2-column row
+    dict(seed=34304, template="2019", layout=Rendering("aligned", valign="middle", vertical=True, numbering="part"),
+         anomaly="appeals_sum", style=Style(money="header_万元", blank_zeros=0.5, typos=True, full_width=False,
+                                            wrap=True)),
+    # the header's unit stood on its own line under the header: 元 read as 万元
+    dict(seed=3359269132, template="2021", layout=Rendering("aligned", valign="middle", vertical=True, mark="**"),
+         anomaly="narrative_mismatch", style=Style(money="header_元", changes="words", blank_zeros=1.0)),
+    # 采购 joined to the header before it as a near miss, so the amount header lost its (元)
+    dict(seed=1676814981, template="2019", layout=Rendering("blank-line", numbering="none", mark="## ", cut=True),
+         style=Style(money="header_元", changes="words", typos=True, wrap=True)),
+]
+
+
+@pytest.mark.parametrize("case", ONCE_WRONG)
+def test_reports_that_once_read_a_wrong_number(case):
+    s = synth.generate(case["seed"], template=case["template"], layout=case["layout"],
+                       anomaly=case.get("anomaly"), style=case["style"])
+    check_cells(s, gkdata.read_report(s.data))
