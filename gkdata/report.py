@@ -198,7 +198,7 @@ def _cut(name: str, read: tables.Read, template: str, last_line: int) -> tables.
     def reaches_cut(seg: tables.Segment) -> bool:
         # its label or a cell is on the last line (a line of pipes too: an empty cell as often as a row's end)
         cells = [v for v in seg.values if v.text or rows[v.row].blanks == "marked"]
-        return rows[seg.row].line >= last_line or bool(cells) and rows[cells[-1].row].line >= last_line
+        return rows[seg.end].line >= last_line or bool(cells) and rows[cells[-1].row].line >= last_line
 
     at_cut = {key for key, seg in read.rows.items() if reaches_cut(seg)} | ({read.open_end} - {None})
     if not at_cut and _complete(name, read, template):

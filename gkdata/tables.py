@@ -48,6 +48,10 @@ class Segment:
     text: str  # the label cell as printed
     row: int  # index of the Row holding the label
     values: list[Value] = field(default_factory=list)
+    end: int = -1  # index of the last Row holding a line of the label (a wrapped label goes on below)
+
+    def __post_init__(self) -> None:
+        self.end = max(self.end, self.row)
 
 
 @lru_cache(maxsize=None)
@@ -103,10 +107,12 @@ def _strict(norm: str, table: str, template: str) -> tuple[L.Label | None, str] 
     in another style."""
     if table == "disclosure" and L.CAPTION.match(norm):
         return None, "header"
-    for text, lab, role in vocabulary(table, template):
-        if norm == text or (norm.startswith(text) and norm[len(text)].startswith(_NOTE_START)
-                            and match(norm[len(text):], table, template) is None):  # a note, not a second label
-            return lab, role
+    index = _index(table, template)
+    if found := index.get(norm):
+        return found
+    for p in _note_starts(norm):  # the longest label the cell starts with, then a note (not a second label)
+        if (found := index.get(norm[:p])) and match(norm[p:], table, template) is None:
+            return found
     bare = L._unnumbered(norm)
     if bare != norm:  # numbered in another style (1、予以公开, 七、总计): numbering marks a row, not a header
         for text, lab in _bare_rows(table, template):
@@ -114,6 +120,20 @@ def _strict(norm: str, table: str, template: str) -> tuple[L.Label | None, str] 
                                 and match(bare[len(text):], table, template) is None):
                 return lab, "row"
     return None
+
+
+@lru_cache(maxsize=None)
+def _index(table: str, template: str) -> dict[str, tuple[L.Label | None, str]]:
+    """The vocabulary as a dict (normalised text -> label, role), looked up once per candidate."""
+    return {text: (lab, role) for text, lab, role in reversed(vocabulary(table, template))}
+
+
+def _note_starts(norm: str) -> list[int]:
+    """Positions where a note may begin after a label, longest label first."""
+    return sorted((i for i, c in enumerate(norm) if c in _NOTE_CHARS and i), reverse=True)
+
+
+_NOTE_CHARS = frozenset("".join(_NOTE_START))
 
 
 def _heads(norm: str) -> tuple[str, ...]:
@@ -241,7 +261,7 @@ def _continues(seg: Segment, cell: str) -> bool:
     return head.count("(") > head.count(")")  # a note in brackets goes on until it closes
 
 
-def _join(out: list[Segment], cell: str, table: str, template: str) -> bool:
+def _join(out: list[Segment], cell: str, table: str, template: str, row: int) -> bool:
     """Join a text cell to the segment before it, when the two read as one label; True if joined.
 
     A page breaks labels at its line wraps (``采购总`` / ``金额(元)``, ``(二)部分公开(区分处理的,`` /
@@ -253,12 +273,14 @@ def _join(out: list[Segment], cell: str, table: str, template: str) -> bool:
     seg = out[-1]
     if _continues(seg, cell):
         seg.text += cell
+        seg.end = row
         return True
     if len(out) > 1 and not seg.values and seg.label is not None and seg.label.group and not out[-2].values \
             and _continues(out[-2], cell):
         # a merged group label printed on the middle line of a wrapped row label: (六)其他处理 beside
         # the second line of 2.申请人逾期未按收费…; the row label goes on after it, and its values follow
         out[-2].text += cell
+        out[-2].end = row
         out.append(out.pop(-2))
         return True
     if seg.values:
@@ -269,7 +291,7 @@ def _join(out: list[Segment], cell: str, table: str, template: str) -> bool:
     else:  # a header's tail must read as that header exactly, not as a near miss: 采购项目数量 + 采购 is not it
         m = _strict(L.normalize(joined), table, template)
     if m is not None and (seg.role == "unknown" or (seg.role == "header" and m[0] is not None and m[0] == seg.label)):
-        seg.label, seg.role, seg.text = m[0], m[1], joined
+        seg.label, seg.role, seg.text, seg.end = m[0], m[1], joined, row
         return True
     return False
 
@@ -323,7 +345,7 @@ def segments(rows: list[Row], table: str, template: str) -> list[Segment]:
                 out.append(Segment(kind[0], kind[1], cell, ri))
             elif i <= last:
                 continue  # merged-cell continuations and debris before a row's label
-            elif not kind and _join(out, cell, table, template):
+            elif not kind and _join(out, cell, table, template, ri):
                 continue
             elif pieces := _pieces(cell, table, template):  # header labels run together
                 for text in pieces[0]:
@@ -342,9 +364,14 @@ def segments(rows: list[Row], table: str, template: str) -> list[Segment]:
 
 @text_cache()
 def owners(cell: str) -> tuple[str, ...]:
-    """The tables (in either template) that have the label a cell holds."""
+    """The tables (in either template) that have the label a cell holds as spelt, cut, or run together
+    (a misspelt label does not vote: the labels around it do)."""
+    norm = L.normalize(cell)
+    if not norm or is_value(cell):
+        return ()
     return tuple(t for t in ("disclosure", "applications", "appeals")
-                 if any(match(cell, t, template) or _pieces(cell, t, template) for template in L.TEMPLATES))
+                 if any(_strict(norm, t, template) or _prefixes(t, template).get(norm) or _pieces(cell, t, template)
+                        for template in L.TEMPLATES))
 
 
 @text_cache()
