@@ -1,9 +1,12 @@
 """One report: ``read_report(path)`` -> :class:`Report` with tidy tables and findings.
 
-The flow is bytes -> text (:mod:`decode`) -> sections (:mod:`sections`) ->
-cells (:mod:`layouts`) -> labelled tables (:mod:`tables`) -> findings
-(:mod:`checks`). Tables are built as plain records and turned into
-DataFrames only when asked for, so a corpus can skip the per-report frames.
+The flow is bytes -> text (:mod:`decode`, :mod:`formats`) -> rows (:mod:`layouts`,
+one splitter per rendering; converted documents hand their grid rows over) ->
+the rows of each table, found by their labels and the headings (:func:`locate`,
+:mod:`sections`) -> labelled tables (:mod:`tables`, the aligner) -> findings
+(:mod:`checks`); the title, publisher and year come from :mod:`meta`. Tables are
+built as plain records and turned into DataFrames only when asked for, so a
+corpus can skip the per-report frames.
 """
 
 from __future__ import annotations
