@@ -95,14 +95,14 @@ def find(lines: list[str], fold=None) -> list[Heading]:
     for i, line in enumerate(lines):
         s = line.lstrip(" #*>\u3000\xa0")
         if s and (s[0] in NUMERALS or s[0] in "第(（123456" or s[0] in _FIRST_CHARS) and (
-                fold is not None or any(w in line for w in _TITLE_WORDS)):
+                fold is not None or _TITLE_WORD.search(line)):
             if h := heading(line, fold):
                 out.append(Heading(h[0], h[1], i))
     return out
 
 
 # Every heading holds one of these (a cheap pre-filter; traditional text is folded first, so it skips it).
-_TITLE_WORDS = tuple({w for ws in KEYWORDS.values() for w in ws} | {"情况", "措施", "事项"})
+_TITLE_WORD = re.compile("|".join(sorted({w for ws in KEYWORDS.values() for w in ws} | {"情况", "措施", "事项"})))
 
 
 # First characters of titles that read as headings without numbering (a cheap pre-filter).

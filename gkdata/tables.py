@@ -321,6 +321,9 @@ def segments(rows: list[Row], table: str, template: str) -> list[Segment]:
     """
     out: list[Segment] = []
     for ri, row in enumerate(rows):
+        if len(row.cells) == 1 and out and _kind(cell := row.cells[0], table, template) is True and is_value(cell):
+            out[-1].values.append(Value(cell, ri))  # a stream's value cell: the commonest row of all
+            continue
         kinds = [_kind(cell, table, template) for cell in row.cells]
         last = len(kinds) - 1  # the row's last label
         while last >= 0 and kinds[last].__class__ is bool:
@@ -586,7 +589,8 @@ def place(seg: Segment, rows: list[Row], cols: Columns, models: dict[int, list[t
             return _ambiguous(kept, n, cols, where, table, row_key, dropped=False)
     if placed is None and cols.counted and len(cells) == n:
         placed = cells
-    if placed is None and seg.label is not None and any(rows[v.row].blanks == "marked" for v in values):
+    if placed is None and seg.label is not None and source.blanks in _STREAM and any(
+            rows[v.row].blanks == "marked" for v in values):
         placed = _marked(values, rows, n)
     if placed is None:
         cells = [c for c in cells if clean(c)]
@@ -613,6 +617,9 @@ def place(seg: Segment, rows: list[Row], cols: Columns, models: dict[int, list[t
         for i, p in enumerate(parsed) if p.status in ("invalid", "wrong_unit")
     ]
     return parsed, found
+
+
+_STREAM = frozenset(("dropped", "marked"))
 
 
 def _marked(values: list[Value], rows: list[Row], n: int) -> list[str] | None:
