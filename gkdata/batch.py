@@ -25,8 +25,8 @@ from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
 
-from . import store
-from .corpus import STATUSES, SUFFIXES, Corpus, Result, compact, find_inputs, read_one, stream
+from . import formats, store
+from .corpus import STATUSES, Corpus, Result, compact, find_inputs, read_input, read_one, stream
 from .findings import SEVERITIES
 
 # Output-only modules: changing them cannot change a parse result.
@@ -84,7 +84,7 @@ class Built:
 def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/processed", jobs: int = 1,
           executor: str = "processes", scheduler: str | None = None,
           progress: Callable[[int, int], None] | None = None) -> Built:
-    """Parse every supported file under ``raw`` (recursively) and write the corpus to ``out``.
+    """Parse every file under ``raw`` (recursively) and write the corpus to ``out``.
 
     ``out`` gets ``<table>.parquet`` and ``<table>.csv`` for reports, disclosure,
     applications, appeals, narrative and findings, a ``manifest.json`` (build
@@ -93,12 +93,14 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
     at ``scheduler`` (or, without one, a local cluster of ``jobs`` workers).
     ``progress(done, total)`` is called after each file. Files that are not
     readable reports become ``failed`` rows; a second file of the same content
-    a ``duplicate`` row.
+    a ``duplicate`` row; a file in a format that is not read (not one of
+    :data:`gkdata.formats.SUFFIXES`) an ``unsupported`` row with the reason, not parsed nor cached.
+    Hidden files and folders are not inputs (see :func:`gkdata.corpus.find_inputs`).
 
     >>> import tempfile
     >>> tmp = tempfile.TemporaryDirectory()
     >>> print(build("data/raw", f"{tmp.name}/processed"))  # doctest: +ELLIPSIS
-    5 files · 5 ok · 0 failed · 0 duplicate · 0 from cache · findings: 7 error, ...
+    5 files · 5 ok · 0 failed · 0 duplicate · 0 unsupported · 0 from cache · findings: 7 error, ...
     >>> build("data/raw", f"{tmp.name}/processed").from_cache
     5
     >>> tmp.cleanup()
@@ -112,7 +114,7 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
     _check_folders(raw, out)
     files = find_inputs(raw)
     if not files:
-        raise FileNotFoundError(f"{raw}: no input files ({', '.join(SUFFIXES)}) in it")
+        raise FileNotFoundError(f"{raw}: no input files ({', '.join(formats.SUFFIXES)}) in it")
     names = [f.relative_to(raw).as_posix() for f in files]  # outputs do not depend on where RAW is
     cache = Path(".cache", f"v{PARSER_VERSION}.sqlite")  # under OUT
     pending: dict[int, Result] = {}  # results not yet appended to the corpus, which takes them in path order
@@ -134,6 +136,9 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
         def misses() -> Iterator[tuple[int, bytes, str]]:
             """The files to parse; cache hits are taken on the way (and carried into the new cache)."""
             for i, (file, name) in enumerate(zip(files, names)):
+                if formats.unsupported(name):  # an unsupported row: not parsed, not cached
+                    done(i, read_input(file, name))
+                    continue
                 try:
                     data = file.read_bytes()
                 except OSError:

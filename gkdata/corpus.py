@@ -2,7 +2,7 @@
 
 Corpus tables are the one-report tables with ``report_id``, ``region`` and
 ``year`` prepended; ``reports`` has one row per input file, including the
-files that failed. A bad file never stops a batch.
+files that failed and those in a format that is not read. A bad file never stops a batch.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from .report import TABLES, Report, ReportMeta, read_report
 SUFFIXES = formats.SUFFIXES  # the inputs read_report understands (each format claims its own)
 PER_REPORT = (*TABLES, "narrative", "findings")
 
-STATUSES = ("ok", "failed", "duplicate")
+STATUSES = ("ok", "failed", "duplicate", "unsupported")
 
 # No timings here: the same inputs must give the same tables (a build keeps them in its manifest).
 REPORTS_COLUMNS = {
@@ -70,6 +70,7 @@ class Result(NamedTuple):
     meta: ReportMeta | None
     tables: dict[str, tuple] | None  # PER_REPORT table -> packed columns
     counts: tuple[int, int] = (0, 0)  # findings that are errors, warnings
+    unsupported: bool = False  # a format that is not read (the reason in error); never parsed nor cached
 
 
 def compact(o: Outcome) -> Result:
@@ -115,16 +116,53 @@ def read_one(source: str | os.PathLike | bytes, name: str | None = None) -> Outc
 
 
 def find_inputs(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
-    """Input files: a file, or every supported file under a folder (recursively), sorted."""
+    """Input files: a file, or every file under a folder (recursively), sorted.
+
+    Every file is an input, a format that is not read too (it becomes an
+    ``unsupported`` row), except hidden files and folders (``.cache``, ``.git``,
+    ``.DS_Store`` …) and the folders of a build's output (they hold a ``manifest.json``
+    and a ``reports.parquet``), which are no files a user put there as reports.
+    """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+            found = []
+            for folder, dirs, names in os.walk(p):
+                if "manifest.json" in names and "reports.parquet" in names:  # gkdata.store.MANIFEST: an output
+                    dirs.clear()
+                    continue
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                found += (Path(folder, n) for n in names if not n.startswith("."))
+            out += sorted(f for f in found if f.is_file())
         else:
             out.append(p)
     return out
+
+
+def read_input(path: str | os.PathLike, name: str | None = None) -> Result:
+    """One input file as :func:`read_reports` and :func:`gkdata.build` take it: parsed, or
+    ``unsupported`` (the reason in ``error``) when its suffix is not one of :data:`SUFFIXES`,
+    hashed then but not read whole (an archive may be large).
+
+    >>> read_input("data/raw/004_8b07afbb35c54ec3.txt").meta.region
+    '阿里地区'
+    >>> read_input("README.md").error
+    'not a report format gkdata reads (.md); it reads .txt, .pdf, .docx, .html, .htm, .shtml, .xhtml'
+    """
+    name = name or str(path)
+    reason = formats.unsupported(name)
+    if reason is None:
+        return compact(read_one(path, name))
+    size, sha256 = 0, None
+    try:
+        with open(path, "rb") as f:
+            sha256 = hashlib.file_digest(f, "sha256").hexdigest()
+            size = f.tell()
+    except OSError:
+        pass  # unsupported, and unreadable too: the format is the reason given
+    return Result(name, size, 0.0, sha256, reason, None, None, unsupported=True)
 
 
 class Corpus:
@@ -150,8 +188,10 @@ class Corpus:
     def __repr__(self) -> str:
         r = self.tables["reports"]
         ok = r[r["status"] == "ok"]
+        unsupported = int((r["status"] == "unsupported").sum())
         return (f"<Corpus {len(r)} files · {ok['report_id'].nunique()} reports · "
-                f"{int((r['status'] == 'failed').sum())} failed>")
+                f"{int((r['status'] == 'failed').sum())} failed" + (f" · {unsupported} unsupported" * bool(unsupported))
+                + ">")
 
     @classmethod
     def assemble(cls, results: Iterable[Result]) -> Corpus:
@@ -228,7 +268,7 @@ class _Assembly:
     def add(self, res: Result) -> None:
         m = res.meta
         row = dict(path=res.path, size=res.size, sha256=res.sha256, error=res.error,
-                   status="failed" if m is None else "ok")
+                   status="unsupported" if res.unsupported else "failed" if m is None else "ok")
         if m is not None:
             rid = report_id(m.sha256)
             row.update(report_id=rid, region=m.region, year=m.year, template=m.template,
@@ -278,6 +318,7 @@ def read_reports(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Corp
     """Read every report under a folder (or a list of files) into one :class:`Corpus`.
 
     Files that are not readable reports become ``status == "failed"`` rows of
-    ``corpus.reports`` with the reason in ``error``.
+    ``corpus.reports`` with the reason in ``error``; files in a format that is
+    not read (not one of :data:`SUFFIXES`), ``status == "unsupported"`` rows.
     """
-    return Corpus.assemble(compact(read_one(p)) for p in find_inputs(paths))
+    return Corpus.assemble(read_input(p) for p in find_inputs(paths))

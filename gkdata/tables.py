@@ -261,6 +261,9 @@ def _continues(seg: Segment, cell: str) -> bool:
     return head.count("(") > head.count(")")  # a note in brackets goes on until it closes
 
 
+MAX_JOIN_BACK = 3  # segments: a label line may continue a label this far back, past labels beside it
+
+
 def _join(out: list[Segment], cell: str, table: str, template: str, row: int) -> bool:
     """Join a text cell to the segment before it, when the two read as one label; True if joined.
 
@@ -275,14 +278,18 @@ def _join(out: list[Segment], cell: str, table: str, template: str, row: int) ->
         seg.text += cell
         seg.end = row
         return True
-    if len(out) > 1 and not seg.values and seg.label is not None and seg.label.group and not out[-2].values \
-            and _continues(out[-2], cell):
-        # a merged group label printed on the middle line of a wrapped row label: (六)其他处理 beside
-        # the second line of 2.申请人逾期未按收费…; the row label goes on after it, and its values follow
-        out[-2].text += cell
-        out[-2].end = row
-        out.append(out.pop(-2))
-        return True
+    for back in range(2, min(MAX_JOIN_BACK, len(out)) + 1):
+        # labels printed side by side and wrapped together: a merged group label beside a row label,
+        # (（六）其他 处 / 理 beside 2.申请人逾期未 / 按收费通知要求): each line goes on its own label
+        earlier = out[-back]
+        if earlier.values or out[-back + 1].values:
+            break
+        if _continues(earlier, cell):
+            earlier.text += cell
+            earlier.end = row
+            if not earlier.label.group and all(s.label is not None and s.label.group for s in out[-back + 1:]):
+                out.append(out.pop(-back))  # the row label goes on after the group's, and its values follow
+            return True
     if seg.values:
         return False
     joined = seg.text + cell

@@ -1,7 +1,7 @@
 """gkdata.build / gkdata.load: statuses, interruption, determinism, cache, executors, schema, CLI.
 
-The inputs are the real seeds plus a news article, an empty, a binary and a
-duplicated file; every assertion is about values read from them.
+The inputs are the real seeds plus a news article, an empty, a binary, a
+duplicated file and one in a format that is not read; every assertion is about values read from them.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ DATA_FILES = sorted(f"{t}.{ext}" for t in store.TABLES for ext in ("parquet", "c
 
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory) -> Path:
-    """Seeds in two sub-folders, a duplicate, three files that are no report and a file that is not an input."""
+    """Seeds in two sub-folders, a duplicate, three files that are no report, a file in a format that is not
+    read, and files that are not inputs (hidden, and another build's output)."""
     raw = tmp_path_factory.mktemp("mixed") / "raw"
     for seed, folder in (("000", "2019"), ("002", "2019"), ("001", "2020"), ("003", "2020"), ("004", "2020")):
         (raw / folder).mkdir(parents=True, exist_ok=True)
@@ -46,6 +47,12 @@ def mixed(tmp_path_factory) -> Path:
     (raw / "bad" / "empty.txt").write_bytes(b"")
     (raw / "bad" / "binary.txt").write_bytes(bytes(range(256)) * 20)
     (raw / "notes.md").write_text("not a report", encoding="utf-8")
+    (raw / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")  # hidden: not an input
+    (raw / ".git").mkdir()
+    (raw / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    (raw / "old_build").mkdir()  # a build output: not an input
+    for name in ("manifest.json", "reports.parquet", "reports.csv"):
+        (raw / "old_build" / name).write_bytes(b"{}")
     for f in raw.rglob("*"):
         f.chmod(0o444 if f.is_file() else 0o755)
     return raw
@@ -85,8 +92,8 @@ def test_mixed_folder_gives_a_row_per_file_with_its_status(mixed, tmp_path):
     assert r.index.tolist() == ["2019/000_83d950f2ae04f609.txt", "2019/002_b2d2c71bcc05c0a2.txt",
                                 "2020/001_d822c2f35621c521.txt", "2020/003_e0c0fba79554bc10.txt",
                                 "2020/004_8b07afbb35c54ec3.txt", "2020/copy_of_003.txt",
-                                "bad/binary.txt", "bad/empty.txt", "bad/news.txt"]
-    assert r["status"].value_counts().to_dict() == {"ok": 5, "failed": 3, "duplicate": 1}
+                                "bad/binary.txt", "bad/empty.txt", "bad/news.txt", "notes.md"]
+    assert r["status"].value_counts().to_dict() == {"ok": 5, "failed": 3, "duplicate": 1, "unsupported": 1}
     for path, row in r.iterrows():
         data = (mixed / path).read_bytes()
         assert (row["size"], row["sha256"]) == (len(data), hashlib.sha256(data).hexdigest())
@@ -102,6 +109,14 @@ def test_mixed_folder_gives_a_row_per_file_with_its_status(mixed, tmp_path):
     dup = r.loc["2020/copy_of_003.txt"]
     assert (dup["status"], dup["error"], dup["region"]) == ("duplicate", "same content as an earlier file", "会宁县")
     assert dup["report_id"] == r.loc["2020/003_e0c0fba79554bc10.txt", "report_id"]
+    # a file the user put there in a format that is not read: a row with the reason, no report, no tables
+    notes = r.loc["notes.md"]
+    assert (notes["status"], notes["error"]) == (
+        "unsupported", "not a report format gkdata reads (.md); it reads .txt, .pdf, .docx, .html, .htm, .shtml, .xhtml")
+    assert notes[["report_id", "region", "year", "errors"]].isna().all()
+    assert str(built).startswith("10 files · 5 ok · 3 failed · 1 duplicate · 1 unsupported · 0 from cache")
+    assert repr(gkdata.read_reports(mixed)) == "<Corpus 10 files · 5 reports · 3 failed · 1 unsupported>"
+    pd.testing.assert_series_equal(gkdata.read_reports(mixed).reports["status"], built.corpus.reports["status"])
     # the per-report tables hold each ok report once, and its numbers as read alone
     apps = built.corpus.applications
     assert apps.groupby("report_id").size().to_dict() == {rid: 161 for rid in r.loc[r["status"] == "ok", "report_id"]}
@@ -113,7 +128,8 @@ def test_shipped_seeds_build_with_the_cli(tmp_path):
     out = tmp_path / "processed"
     result = CliRunner().invoke(app, ["build", str(RAW), str(out)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("5 files · 5 ok · 0 failed · 0 duplicate · 0 from cache · findings: 7 error,")
+    assert result.output.startswith(
+        "5 files · 5 ok · 0 failed · 0 duplicate · 0 unsupported · 0 from cache · findings: 7 error,")
     c = gkdata.load(out)
     template = c.reports[c.reports["is_template"]]
     assert template["region"].tolist() == ["卞路口乡"]
@@ -216,6 +232,49 @@ def test_a_cut_off_report_builds_as_ok_with_its_truncated_finding(tmp_path):
     assert granted == 16  # a row before the cut, as printed
 
 
+def test_office_and_archive_files_get_unsupported_rows_with_the_reason(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "2021").mkdir(parents=True)
+    shutil.copy(SEEDS["004"], raw / "2021" / SEEDS["004"].name)
+    files = {"2021/report.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504,  # an OLE2 (Word 97) file
+             "2021/report.wps": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x01" * 504,
+             "reports.ZIP": b"PK\x05\x06" + b"\x00" * 18,  # an empty zip archive
+             "README": b"what is in this folder"}
+    for name, data in files.items():
+        (raw / name).write_bytes(data)
+    built = gkdata.build(raw, tmp_path / "out")
+    r = built.corpus.reports.set_index("path")
+    assert r.index.tolist() == ["2021/004_8b07afbb35c54ec3.txt", "2021/report.doc", "2021/report.wps", "README",
+                                "reports.ZIP"]
+    assert r["error"].drop("2021/004_8b07afbb35c54ec3.txt").to_dict() == {
+        "2021/report.doc": "a Word 97 .doc file: convert it to .docx (not read)",
+        "2021/report.wps": "a WPS Writer .wps file: save it as .docx (not read)",
+        "README": "not a report format gkdata reads (no suffix); it reads .txt, .pdf, .docx, .html, .htm, .shtml, "
+                  ".xhtml",
+        "reports.ZIP": "an archive: unpack it (not read)"}
+    assert r["status"].value_counts().to_dict() == {"unsupported": 4, "ok": 1}
+    for name, data in files.items():  # hashed and sized as they are, but no report
+        assert (r.loc[name, "size"], r.loc[name, "sha256"]) == (len(data), hashlib.sha256(data).hexdigest())
+    assert r.loc[list(files), "report_id"].isna().all()
+    assert set(built.corpus.applications["report_id"]) == {r.loc["2021/004_8b07afbb35c54ec3.txt", "report_id"]}
+    assert str(built).startswith("5 files · 1 ok · 0 failed · 0 duplicate · 4 unsupported · 0 from cache")
+    assert len(cache_entries(tmp_path / "out")) == 1  # not cached
+    # load gives the status back through the schema; read_reports gives the same rows
+    loaded = gkdata.load(tmp_path / "out")
+    pd.testing.assert_frame_equal(loaded.reports, built.corpus.reports, check_exact=True)
+    memory = gkdata.read_reports(raw).reports
+    pd.testing.assert_frame_equal(memory.drop(columns="path"), loaded.reports.drop(columns="path"), check_exact=True)
+    first = data_bytes(tmp_path / "out")
+    again = gkdata.build(raw, tmp_path / "out", jobs=2)
+    assert again.from_cache == 1 and data_bytes(tmp_path / "out") == first
+    # only files in formats that are not read is still a build, of unsupported rows
+    only = tmp_path / "only"
+    only.mkdir()
+    (only / "a.doc").write_bytes(files["2021/report.doc"])
+    assert gkdata.build(only, tmp_path / "only_out").corpus.reports["status"].tolist() == ["unsupported"]
+    assert gkdata.load(tmp_path / "only_out").applications.empty
+
+
 def test_a_build_of_only_unreadable_files_has_empty_tables_that_load(tmp_path):
     (tmp_path / "raw").mkdir()
     (tmp_path / "raw" / "empty.txt").write_bytes(b"")
@@ -269,7 +328,9 @@ def test_cache_reparses_only_what_changed(mixed, tmp_path, monkeypatch):
     touched = gkdata.build(raw, out)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     parsed = [p["path"] for p in manifest["parse"] if not p["from_cache"]]
-    assert touched.from_cache == 7 and parsed == ["2020/004_8b07afbb35c54ec3.txt", "bad/empty.txt"]
+    # notes.md is never parsed nor cached: it is listed, not from the cache, and took no time
+    assert touched.from_cache == 7 and parsed == ["2020/004_8b07afbb35c54ec3.txt", "bad/empty.txt", "notes.md"]
+    assert manifest["status"] == {"ok": 5, "failed": 3, "duplicate": 1, "unsupported": 1}
     assert touched.corpus.reports["region"].tolist()[4] == "阿里"  # not the cached 阿里地区
     assert len(cache_entries(out)) == 8  # the old content's entry is gone
 

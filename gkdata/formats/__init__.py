@@ -31,6 +31,7 @@ line per cell), as a word processor's text export does: synth writes its
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, Union
 
@@ -180,6 +181,37 @@ CONVERTERS: dict[str, Converter] = {"pdf": pdf.CONVERTER, "docx": docx.CONVERTER
 TEXT_SUFFIXES = (".txt",)
 # every file suffix an input may have: what read_reports and build look for in a folder
 SUFFIXES: tuple[str, ...] = TEXT_SUFFIXES + tuple(s for conv in CONVERTERS.values() for s in conv.suffixes)
+
+# suffix -> why a file people often have in place of a report is not read, and what to do
+_NOT_READ = {
+    ".doc": "a Word 97 .doc file: convert it to .docx",
+    ".wps": "a WPS Writer .wps file: save it as .docx",
+    ".rtf": "a Rich Text .rtf file: save it as .docx",
+    ".odt": "an OpenDocument .odt file: save it as .docx",
+    ".ofd": "an OFD document: export it as .pdf",
+    **dict.fromkeys((".xls", ".xlsx", ".et", ".ods"), "a spreadsheet: gkdata reads reports, not workbooks"),
+    **dict.fromkeys((".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz"), "an archive: unpack it"),
+    **dict.fromkeys((".jpg", ".jpeg", ".png", ".gif", ".tif", ".tiff", ".bmp"),
+                    "an image: a scanned report needs OCR to text first"),
+}
+
+
+def unsupported(name: str) -> str | None:
+    """Why a file of this name is not read (its suffix is not in :data:`SUFFIXES`), None if it is.
+
+    >>> unsupported("2020/report.doc")
+    'a Word 97 .doc file: convert it to .docx (not read)'
+    >>> unsupported("notes.md")
+    'not a report format gkdata reads (.md); it reads .txt, .pdf, .docx, .html, .htm, .shtml, .xhtml'
+    >>> unsupported("r.TXT") is None
+    True
+    """
+    suffix = PurePath(name).suffix.lower()
+    if suffix in SUFFIXES:
+        return None
+    if suffix in _NOT_READ:
+        return f"{_NOT_READ[suffix]} (not read)"
+    return f"not a report format gkdata reads ({suffix or 'no suffix'}); it reads {', '.join(SUFFIXES)}"
 
 
 def convert(data: bytes, source: str) -> Converted:
