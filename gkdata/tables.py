@@ -1,6 +1,7 @@
 """Rows of cells -> labelled tables: the one aligner, driven by the label table.
 
-The rows of a table are cut into *segments*: a label cell and the value
+Labels are recognised by :mod:`gkdata.match`, the one matcher. The rows of a
+table are cut into *segments*: a label cell and the value
 cells that follow it up to the next label. Label fragments are joined here
 (:func:`_join`), whatever split them: a wrapped line, a narrow cell, a
 converter that ran cells together. A segment's values are placed in columns
@@ -14,23 +15,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import NamedTuple
 
 from . import labels as L
 from .cache import text_cache
 from .findings import Finding, finding
 from .layouts import Row, aligned
+from .match import (NOTE_START, cut_labels, is_exact, label_starts, match, near_miss, run_together, spelt, starts_row,
+                    vocabulary)
 from .numbers import BLANK, Kind, Parsed, clean, is_value, looks_numeric, parse
 
-# A label may carry a note after it: 规章(设区的市…), 本年增/减(指…), 1.申请人…、行政机关…
-_NOTE_START = tuple("(:,、;")
 _HEADER_UNIT = re.compile(r"\((?:单位:)?(万元|元)\)")
 _STRAY_UNIT = re.compile(r"^\(?(?:单位:?)?(?:万元|元)\)?$|\((?:单位:?)?(?:万元|元)\)")
-# A label with the row's cells run onto it: 规章000, 其他对外管理服务事项6-18, 行政许可154增50,
-# 规章/—58, 政府集中采购586.4万元
-_GLUED = re.compile(r"^(.*?[^-+\d./—无增减])([-+\d./—无增减]*[\d/—无-](?:万元|万|元)?)$")
-MAX_GLUED_DIGITS = 40  # longer digit runs are not a row of cells
 
 
 class Value(NamedTuple):
@@ -54,196 +50,11 @@ class Segment:
         self.end = max(self.end, self.row)
 
 
-@lru_cache(maxsize=None)
-def vocabulary(table: str, template: str) -> tuple[tuple[str, L.Label, str], ...]:
-    """(normalised text, label, role) for one table, longest text first."""
-    if table == "disclosure":
-        rows = [lab for lab in L.DISCLOSURE_ITEMS if template in lab.templates]
-        headers = [lab for lab in L.DISCLOSURE_MEASURES if template in lab.templates] + list(L.DISCLOSURE_HEADERS)
-    elif table == "applications":
-        rows = [lab for lab in L.APPLICATION_ROWS if template in lab.templates]
-        headers = list(L.APPLICATION_HEADERS)
-    else:
-        rows, headers = [], list(L.APPEALS_HEADERS)
-    vocab: dict[str, tuple[L.Label, str]] = {}
-    for role, labs in (("header", headers), ("row", rows)):
-        for lab in labs:
-            for text in (lab.zh, *lab.variants):
-                vocab.setdefault(L.normalize(text), (lab, role))
-    header_texts = {t for t, (_, role) in vocab.items() if role == "header"}
-    for lab in rows:  # rows written without their numbering, where that stays unique
-        bare = L._unnumbered(L.normalize(lab.zh))
-        if bare not in header_texts:
-            vocab.setdefault(bare, (lab, "row"))
-    return tuple(sorted(((t, lab, role) for t, (lab, role) in vocab.items()), key=lambda x: -len(x[0])))
-
-
-@text_cache()
-def match(cell: str, table: str, template: str) -> tuple[L.Label | None, str] | None:
-    """The label a cell holds, or None. Captions match with label None.
-
-    Exact after normalisation (a note may follow: ``规章(设区的市…)``), numbered in
-    another style, cut where what remains is one label's start (``1.本机关不掌握相关政``),
-    or within a few edits of one label and clearly farther from every other
-    (``5.属于三类内容事务信息``).
-    """
-    norm = L.normalize(cell)
-    if not norm or is_value(cell):
-        return None
-    if (found := _strict(norm, table, template)) is not None:
-        return found
-    for head in _heads(norm):
-        if head != norm and _exact(head, table, template):
-            continue  # a label followed by a second one, not by a note: the cell is two cells run together
-        if found := _prefixes(table, template).get(head):
-            return found
-        if (near := _nearest(head, table, template)) and near.sure:
-            return near.label, near.role
-    return None
-
-
-def _strict(norm: str, table: str, template: str) -> tuple[L.Label | None, str] | None:
-    """A normalised cell's label as the template spells it: exact, with a note after it, or numbered
-    in another style."""
-    if table == "disclosure" and L.CAPTION.match(norm):
-        return None, "header"
-    index = _index(table, template)
-    if found := index.get(norm):
-        return found
-    for p in _note_starts(norm):  # the longest label the cell starts with, then a note (not a second label)
-        if (found := index.get(norm[:p])) and match(norm[p:], table, template) is None:
-            return found
-    bare = L._unnumbered(norm)
-    if bare != norm:  # numbered in another style (1、予以公开, 七、总计): numbering marks a row, not a header
-        for text, lab in _bare_rows(table, template):
-            if bare == text or (bare.startswith(text) and bare[len(text)].startswith(_NOTE_START)
-                                and match(bare[len(text):], table, template) is None):
-                return lab, "row"
-    return None
-
-
-@lru_cache(maxsize=None)
-def _index(table: str, template: str) -> dict[str, tuple[L.Label | None, str]]:
-    """The vocabulary as a dict (normalised text -> label, role), looked up once per candidate."""
-    return {text: (lab, role) for text, lab, role in reversed(vocabulary(table, template))}
-
-
-def _note_starts(norm: str) -> list[int]:
-    """Positions where a note may begin after a label, longest label first."""
-    return sorted((i for i, c in enumerate(norm) if c in _NOTE_CHARS and i), reverse=True)
-
-
-_NOTE_CHARS = frozenset("".join(_NOTE_START))
-
-
-def _heads(norm: str) -> tuple[str, ...]:
-    """The text to match loosely: the whole cell, and the part before a note that follows the label."""
-    cut = min((i for i in (norm.find(c) for c in _NOTE_START) if i >= MIN_LOOSE), default=-1)
-    return (norm, norm[:cut]) if cut > 0 else (norm,)
-
-
-def _exact(text: str, table: str, template: str) -> bool:
-    return any(text == t for t, _, _ in vocabulary(table, template))
-
-
-MIN_LOOSE = 4  # characters a cut or misspelt label must keep to be matched at all
-MAX_LOOSE = 60  # longer text is prose, not a misspelt label
-
-
-@lru_cache(maxsize=None)
-def _prefixes(table: str, template: str) -> dict[str, tuple[L.Label | None, str]]:
-    """Every start of a label text (at least :data:`MIN_LOOSE` long) that belongs to one label only."""
-    found: dict[str, tuple[L.Label | None, str] | None] = {}
-    for text, lab, role in vocabulary(table, template):
-        for k in range(MIN_LOOSE, len(text)):
-            head = text[:k]
-            seen = found.get(head, (lab, role))
-            found[head] = (lab, role) if seen is not None and seen[0] is lab else None
-    full = {text for text, _, _ in vocabulary(table, template)}
-    return {head: v for head, v in found.items() if v is not None and head not in full}
-
-
-class Near(NamedTuple):
-    """The label a text is nearest to, by edit distance, and whether that is clear."""
-
-    label: L.Label | None
-    role: str
-    distance: int
-    sure: bool  # within the tolerance and at least two edits nearer than any other label
-    others: tuple[str, ...]  # the other labels as near, when not sure
-
-
-def tolerance(text: str) -> int:
-    """Edits allowed between a misspelt label and its label: one per four characters, at least one
-    (``本年处理绝对数量``: two edits from 本年处理决定数量)."""
-    return max(1, len(text) // 4)
-
-
-@text_cache()
-def _nearest(text: str, table: str, template: str) -> Near | None:
-    """The label within :func:`tolerance` edits of a text, or None when none is that near."""
-    if not MIN_LOOSE <= len(text) <= MAX_LOOSE:
-        return None
-    from rapidfuzz import process  # imported on the first unknown cell: most reports have few
-    from rapidfuzz.distance import Levenshtein
-
-    vocab = vocabulary(table, template)
-    limit = tolerance(text)
-    hits = process.extract(text, [t for t, _, _ in vocab], scorer=Levenshtein.distance,
-                           score_cutoff=limit + 1, limit=12)
-    if not hits:
-        return None
-    best: dict[int, tuple[int, L.Label | None, str]] = {}  # label identity -> (distance, label, role)
-    for _, d, i in hits:
-        _, lab, role = vocab[i]
-        if id(lab) not in best or d < best[id(lab)][0]:
-            best[id(lab)] = (d, lab, role)
-    ranked = sorted(best.values(), key=lambda x: x[0])
-    d, lab, role = ranked[0]
-    if d > limit:
-        return None
-    rest = [r for r in ranked[1:]]
-    sure = not rest or rest[0][0] >= d + 2
-    others = tuple(r[1].zh for r in rest if r[0] <= d + 1 and r[1] is not None)
-    return Near(lab, role, d, sure, () if sure else (lab.zh if lab else "", *others))
-
-
-@lru_cache(maxsize=None)
-def _bare_rows(table: str, template: str) -> tuple[tuple[str, L.Label], ...]:
-    """(row label without numbering, label), longest first; a bare 总计 is (七)总计 here."""
-    rows = {L._unnumbered(text): lab for text, lab, role in reversed(vocabulary(table, template)) if role == "row"}
-    return tuple(sorted(rows.items(), key=lambda x: -len(x[0])))
-
-
 @text_cache()
 def _kind(cell: str, table: str, template: str) -> tuple[L.Label | None, str] | bool:
     """A cell's ``(label, role)``; else True for a value (readable or not), False for other text."""
     m = match(cell, table, template)
     return m if m is not None else looks_numeric(cell) or _RUN.fullmatch(cell) is not None  # 无/3: cells run together
-
-
-@text_cache()
-def _pieces(cell: str, table: str, template: str) -> tuple[tuple[str, ...], str] | None:
-    """A cell that is several labels run together, and the digits after them (``规章000``).
-
-    ``(label texts, digits)`` when the labels cover the cell's text exactly, else None.
-    """
-    norm = L.normalize(cell)
-    m = _GLUED.match(norm)
-    rest, digits = (m.group(1), m.group(2)) if m else (norm, "")
-    if len(digits) > MAX_GLUED_DIGITS:
-        return None
-    out: list[str] = []
-    while rest:
-        if out and match(rest, table, template) is not None:  # the last label may be cut or carry a note
-            out.append(rest)
-            break
-        text = next((t for t, _, _ in vocabulary(table, template) if rest.startswith(t)), None)
-        if text is None:
-            return None
-        out.append(text)
-        rest = rest[len(text):]
-    return (tuple(out), digits) if out and (digits or len(out) > 1) else None
 
 
 def _texts(label: L.Label) -> tuple[str, ...]:
@@ -296,7 +107,7 @@ def _join(out: list[Segment], cell: str, table: str, template: str, row: int) ->
     if seg.role == "unknown":
         m = match(joined, table, template)
     else:  # a header's tail must read as that header exactly, not as a near miss: 采购项目数量 + 采购 is not it
-        m = _strict(L.normalize(joined), table, template)
+        m = spelt(L.normalize(joined), table, template)
     if m is not None and (seg.role == "unknown" or (seg.role == "header" and m[0] is not None and m[0] == seg.label)):
         seg.label, seg.role, seg.text, seg.end = m[0], m[1], joined, row
         return True
@@ -309,11 +120,11 @@ def headers_joined(rows: list[Row], table: str) -> list[Row]:
         return any((m := match(cell, table, t)) is not None and m[1] == "row" for t in L.TEMPLATES)
 
     def is_label(cell: str) -> bool:
-        return any(_exact(L.normalize(cell), table, t) for t in L.TEMPLATES)
+        return any(is_exact(L.normalize(cell), table, t) for t in L.TEMPLATES)
 
     def starts_label(text: str) -> bool:  # the start of a label, or a label and the start of its note
         norm = L.normalize(text)
-        return norm in _starts(table) or any(norm.startswith(t) and norm[len(t):len(t) + 1] in _NOTE_START
+        return norm in label_starts(table) or any(norm.startswith(t) and norm[len(t):len(t) + 1] in NOTE_START
                                              for template in L.TEMPLATES for t, _, _ in vocabulary(table, template))
 
     return aligned.merge_headers(rows, is_row_label, is_label, starts_label)
@@ -344,7 +155,7 @@ def segments(rows: list[Row], table: str, template: str) -> list[Segment]:
                 if i > last and out:
                     out[-1].values.append(Value(cell, ri))
                 continue
-            if cell[-1:] in _RUN_END and not is_value(cell) and (pieces := _pieces(cell, table, template)):
+            if cell[-1:] in _RUN_END and not is_value(cell) and (pieces := run_together(cell, table, template)):
                 texts, digits = pieces  # cells run together: 规章000, 三、本年度办理结果(一)予以公开4200107
                 for text in texts:
                     lab, role = match(text, table, template)
@@ -357,7 +168,7 @@ def segments(rows: list[Row], table: str, template: str) -> list[Segment]:
                 continue  # merged-cell continuations and debris before a row's label
             elif not kind and _join(out, cell, table, template, ri):
                 continue
-            elif pieces := _pieces(cell, table, template):  # header labels run together
+            elif pieces := run_together(cell, table, template):  # header labels run together
                 for text in pieces[0]:
                     lab, role = match(text, table, template)
                     out.append(Segment(lab, role, text, ri))
@@ -380,7 +191,7 @@ def owners(cell: str) -> tuple[str, ...]:
     if not norm or is_value(cell):
         return ()
     return tuple(t for t in ("disclosure", "applications", "appeals")
-                 if any(_strict(norm, t, template) or _prefixes(t, template).get(norm) or _pieces(cell, t, template)
+                 if any(spelt(norm, t, template) or cut_labels(t, template).get(norm) or run_together(cell, t, template)
                         for template in L.TEMPLATES))
 
 
@@ -394,14 +205,7 @@ def _owner(cell: str) -> str | None:
     if len(own) != 1:
         return None
     norm = L.normalize(cell)
-    return None if any(norm in _starts(t) for t in ("disclosure", "applications", "appeals") if t != own[0]) else own[0]
-
-
-@lru_cache(maxsize=None)
-def _starts(table: str) -> frozenset[str]:
-    """Every start of every label text of a table, in either template."""
-    return frozenset(text[:k] for template in L.TEMPLATES for text, _, _ in vocabulary(table, template)
-                     for k in range(1, len(text) + 1))
+    return None if any(norm in label_starts(t) for t in ("disclosure", "applications", "appeals") if t != own[0]) else own[0]
 
 
 def vote(row: Row) -> str | None:
@@ -514,13 +318,21 @@ def counts_right(by_key: dict[str, Segment], rows: list[Row], widths: dict[str, 
 
 
 _BLANK_PART = r"|[/—无-]"  # a blank cell among cells run together: 规章/—58
+
+
 _PART = {  # how one cell of each kind is written when cells run together
     "count": re.compile(r"0|[1-9]\d*" + _BLANK_PART),
     "change": re.compile(r"[-+增减]?(?:0|[1-9]\d*)" + _BLANK_PART),
     "money": re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?" + _BLANK_PART),
 }
+
+
 _UNIT_END = re.compile(r"(万元|万|元)$")
+
+
 _RUN = re.compile(r"[-\d/—无]+")  # a data row of counts run together, blanks included
+
+
 _RUN_END = frozenset("0123456789/—无-元万")  # how a label with its row's cells run onto it can end
 
 
@@ -752,14 +564,6 @@ def _numbers(seg: Segment) -> str:
     return " ".join(v.text for v in seg.values if clean(v.text) and is_value(v.text))
 
 
-def _near_miss(text: str, table: str, template: str) -> tuple[str, ...]:
-    """The labels an unknown text is equally near to (a typo that could be either), if any."""
-    for head in _heads(L.normalize(text)):
-        if (near := _nearest(head, table, template)) and not near.sure:
-            return near.others
-    return ()
-
-
 def _rows_by_key(segs: list[Segment], table: str, template: str) -> tuple[dict[str, Segment], list[Finding]]:
     """Each template row's segment; a repeated row keeps the first that holds numbers."""
     found: list[Finding] = []
@@ -774,7 +578,7 @@ def _rows_by_key(segs: list[Segment], table: str, template: str) -> tuple[dict[s
                                      f"row's cells ({numbers}) are not used", table, key))
         elif table == "appeals" or not (numbers := _numbers(seg)):
             continue
-        elif seg.role == "unknown" and (near := _near_miss(seg.text, table, template)):
+        elif seg.role == "unknown" and (near := near_miss(seg.text, table, template)):
             found.append(finding("unknown_label", f"{seg.text!r} is as near to {' and '.join(near)} as to any "
                                  f"one label, so it is read as neither; its numbers ({numbers}) are not used", table))
         elif seg.role == "unknown":
@@ -801,12 +605,6 @@ class Read(NamedTuple):
     open_end: str | None = None  # the last row with values, where nothing after it proves it ended
 
 
-def _starts_row(text: str, table: str, template: str) -> bool:
-    """Whether a text is the start of a data row's label (行政 of 行政强制): a new row, not a wrapped line."""
-    norm = L.normalize(text)
-    return any(t.startswith(norm) for t, lab, role in vocabulary(table, template) if role == "row" and not lab.group)
-
-
 def _open_end(segs: list[Segment], rows: list[Row], table: str, template: str, widths: dict[str, int]) -> str | None:
     """In text laid out in columns, where a row spans lines: the last data row with values, unless a later
     data row's label (or its start), a caption or a header shows it ended. Other text after it (a group label printed
@@ -818,7 +616,7 @@ def _open_end(segs: list[Segment], rows: list[Row], table: str, template: str, w
                 return None  # one line or one stream per row, or all its cells printed: nothing of it was cut
             later = segs[i + 1:]
             ended = any(s.row > seg.row and (s.role == "header" or s.role == "row" and not s.label.group
-                                             or s.role == "unknown" and _starts_row(s.text, table, template))
+                                             or s.role == "unknown" and starts_row(s.text, table, template))
                         for s in later)
             return None if ended else seg.label.key
         if seg.role == "row" and seg.label is not None and not seg.label.group:

@@ -8,6 +8,7 @@ import pytest
 
 import gkdata
 from gkdata import tables
+from gkdata.match import match
 from gkdata.layouts import split
 
 from conftest import SEEDS
@@ -57,7 +58,7 @@ def test_a_row_with_all_its_cells_is_placed_by_position():
     ("商業企業", "commercial_enterprise"),  # traditional
 ])
 def test_near_labels_match_their_label(cell, key):
-    found = tables.match(cell, "applications", "2019")
+    found = match(cell, "applications", "2019")
     assert found is not None and found[0].key == key
 
 
@@ -71,13 +72,13 @@ def test_near_labels_match_their_label(cell, key):
     ("采购总金额(万元)", "2019", "amount"),  # a unit after the label
 ])
 def test_table_two_labels_as_printed(cell, template, key):
-    found = tables.match(cell, "disclosure", template)
+    found = match(cell, "disclosure", template)
     assert found is not None and found[0].key == key
 
 
 def test_a_text_as_near_to_two_labels_matches_neither():
     # 行政许罚: one edit from 行政许可 and one from 行政处罚
-    assert tables.match("行政许罚", "disclosure", "2019") is None
+    assert match("行政许罚", "disclosure", "2019") is None
     text = SEEDS["003"].read_text(encoding="utf-8").replace("\t行政处罚", "\t行政许罚", 1)
     r = gkdata.read_report(text.encode())
     f = r.findings[r.findings["check"] == "unknown_label"]
@@ -87,7 +88,7 @@ def test_a_text_as_near_to_two_labels_matches_neither():
 
 def test_short_or_far_texts_match_nothing():
     for cell in ("其他主动公开文件", "行政确认", "政府网站", "2020年"):
-        assert tables.match(cell, "disclosure", "2019") is None, cell
+        assert match(cell, "disclosure", "2019") is None, cell
 
 
 def test_a_header_unit_that_cannot_be_read_leaves_the_amount_na():

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import gkdata
-from gkdata import labels, numbers, tables
+from gkdata import labels, match, numbers, tables
 
 from conftest import ROOT, SEEDS
 
@@ -59,8 +59,8 @@ def test_long_cells_are_not_kept_in_caches():
     """Reader fix: the caches of cell matching and parsing kept every cell, so a batch held its long ones for good."""
     lines = SEEDS["003"].read_text(encoding="utf-8").split("\n")
     at = lines.index("\t规章")
-    caches = (tables.match, tables._kind, tables._template_marked, labels.normalize, numbers.clean, numbers.parse,
-              numbers.is_value, numbers.looks_numeric)
+    caches = (match.match, match.nearest, match.run_together, tables._kind, tables._template_marked, tables.owners,
+              labels.normalize, numbers.clean, numbers.parse, numbers.is_value, numbers.looks_numeric)
 
     def read_with(cell: str) -> list[int]:
         gkdata.read_report("\n".join(lines[: at + 1] + [cell] + lines[at + 1:]).encode())
