@@ -24,6 +24,7 @@ from .hanzi import simplify, strip_pinyin
 
 BOTH = ("2019", "2021")
 TEMPLATES = BOTH
+TABLES = ("disclosure", "applications", "appeals")  # the statistical tables 二, 三, 四, in printed order
 
 
 @dataclass(frozen=True)

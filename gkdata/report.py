@@ -25,15 +25,15 @@ from . import labels as L
 from .errors import ReportError
 from .findings import Finding, finding
 from .hanzi import is_traditional, simplify
-from .meta import describe
 from .layouts import Row
-from .numbers import is_value
 from .layouts import split as split_rows
+from .meta import describe
+from .numbers import is_value
 
 if TYPE_CHECKING:  # pandas is imported with the first frame, not with gkdata
     import pandas as pd
 
-TABLES = ("disclosure", "applications", "appeals")
+TABLES = L.TABLES
 
 
 @dataclass(frozen=True)

@@ -44,15 +44,15 @@ from itertools import groupby
 from pathlib import Path
 from typing import NamedTuple
 
-from . import formats
+from . import formats, layouts
 from . import labels as L
 from .formats import Cell
 from .narrative import PARTS
 
 LAYOUTS = ("tabbed", "blank-line", "pipe")  # the seeds' layouts: what generate draws when none is given
 # Every layout name meta.layout reports: the seeds' (and their variants) and the renderings of renderings.md A.
-RENDERINGS = LAYOUTS + ("pipe-rows", "tab-rows", "aligned", "spaced", "run-together")
-TABLES = ("disclosure", "applications", "appeals")  # in the order a report prints them
+RENDERINGS = layouts.RENDERINGS
+TABLES = L.TABLES
 # Anomalies one report shows, and the one a multi-year corpus shows (checks.py names).
 ANOMALIES = ("balance", "row_sum", "column_sum", "appeals_sum", "published_exceeds_total", "narrative_mismatch")
 CARRY_OVER = "carry_over_mismatch"

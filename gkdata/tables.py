@@ -190,7 +190,7 @@ def owners(cell: str) -> tuple[str, ...]:
     norm = L.normalize(cell)
     if not norm or is_value(cell):
         return ()
-    return tuple(t for t in ("disclosure", "applications", "appeals")
+    return tuple(t for t in L.TABLES
                  if any(spelt(norm, t, template) or cut_labels(t, template).get(norm) or run_together(cell, t, template)
                         for template in L.TEMPLATES))
 
@@ -205,7 +205,7 @@ def _owner(cell: str) -> str | None:
     if len(own) != 1:
         return None
     norm = L.normalize(cell)
-    return None if any(norm in label_starts(t) for t in ("disclosure", "applications", "appeals") if t != own[0]) else own[0]
+    return None if any(norm in label_starts(t) for t in L.TABLES if t != own[0]) else own[0]
 
 
 def vote(row: Row) -> str | None:
