@@ -21,7 +21,7 @@ from . import labels as L
 from .cache import text_cache
 from .findings import Finding, finding
 from .layouts import Row, aligned
-from .match import (NOTE_START, cut_labels, is_exact, label_starts, match, near_miss, run_together, spelt, starts_row,
+from .match import (NOTE_START, cut_labels, label_starts, match, near_miss, run_together, spelt, starts_row,
                     vocabulary)
 from .numbers import BLANK, Kind, Parsed, clean, is_value, looks_numeric, parse
 
@@ -119,8 +119,8 @@ def headers_joined(rows: list[Row], table: str) -> list[Row]:
     def is_row_label(cell: str) -> bool:
         return any((m := match(cell, table, t)) is not None and m[1] == "row" for t in L.TEMPLATES)
 
-    def is_label(cell: str) -> bool:
-        return any(is_exact(L.normalize(cell), table, t) for t in L.TEMPLATES)
+    def is_label(cell: str) -> bool:  # as spelt (a caption too, a label with its note)
+        return any(spelt(L.normalize(cell), table, t) is not None for t in L.TEMPLATES)
 
     def starts_label(text: str) -> bool:  # the start of a label, or a label and the start of its note
         norm = L.normalize(text)
