@@ -7,27 +7,36 @@ cluster. The results are appended in path order by
 :func:`gkdata.corpus.stream`, so every executor writes the same bytes. All of
 OUT, cache included, is written beside it and swapped in at the end
 (:func:`gkdata.store.replacing`): an interrupted build leaves OUT as it was.
+
+No file can stop a build: each is parsed in a worker process under a wall-time
+limit (:data:`TIMEOUT`); a file over it, or one whose worker dies, becomes a
+``failed`` row with the reason. The cache holds data only (:mod:`gkdata.serial`),
+never code.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
-import pickle
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, as_completed, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
-from . import formats, store
+from . import formats, serial, store
 from .corpus import STATUSES, Corpus, Result, compact, find_inputs, read_input, read_one, stream
+from .errors import BuildError, ReportError
 from .findings import SEVERITIES
+from .limits import read_regular
 
 # Output-only modules: changing them cannot change a parse result.
 _NOT_READING = {"batch.py", "cli.py", "excel.py", "plots.py", "store.py", "synth.py", "views.py"}
@@ -47,6 +56,7 @@ def _source_version() -> str:
 PARSER_VERSION = _source_version()
 EXECUTORS = ("processes", "dask")
 BATCH = 16  # files per task sent to a worker
+TIMEOUT = 60.0  # seconds one file may take to parse in a build (a report takes milliseconds, a large PDF seconds)
 
 
 def parse(source: bytes | str | os.PathLike, name: str) -> Result:
@@ -58,10 +68,41 @@ def parse(source: bytes | str | os.PathLike, name: str) -> Result:
     return compact(read_one(source, name))
 
 
-def parse_many(tasks: list[tuple[bytes, str]]) -> list[bytes]:
-    """:func:`parse` for several files (one round trip to a worker), pickled: the worker does the
-    pickling the cache needs, and the main process only unpickles."""
-    return [pickle.dumps(parse(data, name)) for data, name in tasks]
+class Task(NamedTuple):
+    """One file to parse: its index in the build, bytes, name (relative to RAW) and content hash."""
+
+    i: int
+    data: bytes
+    name: str
+    sha256: str
+
+
+def parse_many(tasks: list[tuple[bytes, str]], timeout: float | None = None) -> list[bytes | None]:
+    """:func:`parse` for several files (one round trip to a worker), as :mod:`gkdata.serial` bytes: the
+    worker encodes what the cache keeps, the main process only decodes.
+
+    ``timeout``: parse each file in a thread and give up on it (None in its place) after that many
+    seconds, for executors that cannot stop a task (dask's); the process pool stops its workers itself.
+    """
+    return [serial.dump(parse(data, name)) if timeout is None else _parse_within(data, name, timeout)
+            for data, name in tasks]
+
+
+def _parse_within(data: bytes, name: str, timeout: float) -> bytes | None:
+    out: list[bytes] = []
+    worker = threading.Thread(target=lambda: out.append(serial.dump(parse(data, name))), daemon=True)
+    worker.start()
+    worker.join(timeout)
+    return out[0] if out else None
+
+
+def _over(timeout: float | None) -> str:
+    return f"parsing took longer than {timeout:g} s, the build's limit per file (see timeout / --timeout); stopped"
+
+
+def _failed(task: Task, reason: str, seconds: float) -> Result:
+    """The failed row of a file whose parse did not end (it is not cached: the next build tries again)."""
+    return Result(task.name, len(task.data), seconds, task.sha256, reason, None, None)
 
 
 @dataclass(frozen=True)
@@ -83,19 +124,23 @@ class Built:
 
 def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/processed", jobs: int = 1,
           executor: str = "processes", scheduler: str | None = None,
-          progress: Callable[[int, int], None] | None = None) -> Built:
+          progress: Callable[[int, int], None] | None = None, timeout: float | None = TIMEOUT) -> Built:
     """Parse every file under ``raw`` (recursively) and write the corpus to ``out``.
 
     ``out`` gets ``<table>.parquet`` and ``<table>.csv`` for reports, disclosure,
     applications, appeals, narrative and findings, a ``manifest.json`` (build
-    time, parse time per file) and the ``.cache``. ``jobs`` > 1 parses in that
-    many processes; ``executor="dask"`` parses on the dask.distributed cluster
+    time, parse time per file) and the ``.cache``. Files are parsed in ``jobs``
+    worker processes; ``executor="dask"`` parses on the dask.distributed cluster
     at ``scheduler`` (or, without one, a local cluster of ``jobs`` workers).
     ``progress(done, total)`` is called after each file. Files that are not
-    readable reports become ``failed`` rows; a second file of the same content
-    a ``duplicate`` row; a file in a format that is not read (not one of
+    readable reports become ``failed`` rows, as does a file whose parse takes longer
+    than ``timeout`` seconds (None: no limit) or whose worker dies; a second file of
+    the same content a ``duplicate`` row; a file in a format that is not read (not one of
     :data:`gkdata.formats.SUFFIXES`) an ``unsupported`` row with the reason, not parsed nor cached.
     Hidden files and folders are not inputs (see :func:`gkdata.corpus.find_inputs`).
+
+    One build at a time writes an ``out``; one that finds another at work raises
+    :class:`~gkdata.errors.BuildError`, as does a full disk (``out`` is then as it was).
 
     >>> import tempfile
     >>> tmp = tempfile.TemporaryDirectory()
@@ -111,6 +156,8 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
         raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
+    if timeout is not None and not timeout > 0:
+        raise ValueError(f"timeout must be a number of seconds above 0 (or None: no limit), not {timeout!r}")
     _check_folders(raw, out)
     files = find_inputs(raw)
     if not files:
@@ -131,31 +178,33 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
         if progress:
             progress(finished, len(files))
 
-    with store.replacing(out) as new, _Cache(out / cache, new / cache) as results, store.Writer(new) as writer:
+    with _disk_full_is_an_error(out), store.replacing(out) as new, _Cache(out / cache, new / cache) as results, \
+            store.Writer(new) as writer:
 
-        def misses() -> Iterator[tuple[int, bytes, str]]:
+        def misses() -> Iterator[Task]:
             """The files to parse; cache hits are taken on the way (and carried into the new cache)."""
             for i, (file, name) in enumerate(zip(files, names)):
                 if formats.unsupported(name):  # an unsupported row: not parsed, not cached
                     done(i, read_input(file, name))
                     continue
                 try:
-                    data = file.read_bytes()
-                except OSError:
-                    done(i, parse(file, name))  # a failed row naming why it cannot be read
+                    data = read_regular(file, name)
+                except ReportError as e:  # not a regular file, too large, unreadable: a failed row saying so
+                    done(i, Result(name, 0, 0.0, None, e.reason, None, None))
                     continue
-                hit = results.get(_key(hashlib.sha256(data).hexdigest(), name))
+                sha256 = hashlib.sha256(data).hexdigest()
+                hit = results.get(_key(sha256, name))
                 if hit is None:
-                    yield i, data, name
+                    yield Task(i, data, name, sha256)
                     continue
                 cached.add(i)
                 done(i, _renamed(hit, name))
 
         def in_order() -> Iterator[Result]:
             following = 0
-            with _executor(executor, jobs, scheduler) as (pool, window):
-                for i, res, blob in _run(pool, window, misses()):
-                    if res.sha256 is not None:
+            with _executor(executor, jobs, scheduler, timeout) as pool:
+                for i, res, blob in _run(pool, misses()):
+                    if blob is not None:
                         results.put(_key(res.sha256, names[i]), blob)
                     done(i, res)
                     while following in pending:
@@ -169,6 +218,25 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
         _write_manifest(new / store.MANIFEST, raw, store.load(new, lazy=True), writer.rows, names, seconds, cached,
                         took)
     return Built(store.load(out, lazy=True), out, len(cached), took)
+
+
+_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+@contextmanager
+def _disk_full_is_an_error(out: Path) -> Iterator[None]:
+    """A full disk (or a file-size limit) while writing: a :class:`BuildError` saying so, not a traceback
+    from whichever writer hit it first (SQLite, Arrow, the manifest)."""
+    try:
+        yield
+    except (OSError, sqlite3.OperationalError) as e:
+        code = getattr(e, "sqlite_errorname", "")  # SQLite says FULL, or IOERR_WRITE for a size limit
+        full = getattr(e, "errno", None) in _FULL or code == "SQLITE_FULL" or code.startswith("SQLITE_IOERR") or any(
+            words in str(e).lower() for words in ("no space left", "file too large"))  # Arrow's messages
+        if not full:
+            raise
+        raise BuildError(f"{out}: the build could not be written ({e}): the disk is full, or a file size limit was "
+                         f"reached; {out} is as it was before the build") from None
 
 
 def _renamed(res: Result, name: str) -> Result:
@@ -186,6 +254,7 @@ class _Cache:
     creating 100,000 small files costs more than parsing them).
 
     Reads the previous build's file, writes a new one that holds the entries this build used.
+    Entries are :mod:`gkdata.serial` data; one that does not decode is not used (the file is parsed again).
     """
 
     def __init__(self, old: Path, new: Path):
@@ -212,16 +281,19 @@ class _Cache:
         """The cached result, carried into the new cache; None if there is none that can be used."""
         try:
             row = self.old.execute("SELECT result FROM results WHERE key = ?", (key,)).fetchone() if self.old else None
-            res = pickle.loads(row[0]) if row else None
-        except Exception:  # damaged, or pickled by code that has moved since: parse the file again
+        except sqlite3.DatabaseError:  # damaged past its first page
             return None
-        if not isinstance(res, Result):
+        if row is None or not isinstance(row[0], bytes):
+            return None
+        try:
+            res = serial.load(row[0])
+        except ValueError:  # damaged, tampered with, or written by another version: parse the file again
             return None
         self.new.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (key, row[0]))
         return res
 
     def put(self, key: str, blob: bytes) -> None:
-        """Keep a pickled :class:`Result`."""
+        """Keep a :func:`gkdata.serial.dump` of a :class:`Result`."""
         self.new.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (key, blob))
 
     def __enter__(self) -> _Cache:
@@ -233,51 +305,101 @@ class _Cache:
             self.old.close()
 
 
+class _Pool(NamedTuple):
+    """Where files are parsed: ``submit(tasks)`` runs :func:`parse_many` on them, a future of its
+    bytes; at most ``window`` tasks in flight; ``timeout`` the limit per file, for the messages."""
+
+    submit: Callable[[list[tuple[bytes, str]]], Future]
+    window: int
+    timeout: float | None
+
+
 @contextmanager
-def _executor(kind: str, jobs: int, scheduler: str | None) -> Iterator[tuple[Executor | None, int]]:
-    """``(executor, tasks to keep in flight)``; no executor means parse in this process."""
+def _executor(kind: str, jobs: int, scheduler: str | None, timeout: float | None) -> Iterator[_Pool]:
+    """The process pool (pebble's: it stops a worker that runs over its time, and a worker that dies
+    fails its task alone), or a dask cluster (whose tasks give up on a file in a thread)."""
     if kind == "processes":
-        if jobs == 1:
-            yield None, 1
-            return
-        with ProcessPoolExecutor(jobs) as pool:
-            yield pool, 4 * jobs
+        from pebble import ProcessPool
+
+        pool = ProcessPool(jobs, initializer=_end_with_parent, initargs=(os.getpid(),))
+        try:  # a batch may take as long as one file may: one over it is parsed again file by file
+            yield _Pool(lambda tasks: pool.schedule(parse_many, (tasks,), timeout=timeout), 4 * jobs, timeout)
+        finally:
+            pool.stop()  # no worker outlives the build (one may still run a file that overran)
+            pool.join()
         return
     try:
         from distributed import Client
     except ImportError as e:
         raise ImportError("executor='dask' needs dask.distributed: pip install 'gkdata[dask]'") from e
     with Client(scheduler) if scheduler else Client(n_workers=jobs, threads_per_worker=1) as client:
-        yield client.get_executor(pure=False), 4 * max(1, sum(client.nthreads().values()))
+        tasks = client.get_executor(pure=False)
+        yield _Pool(lambda batch: tasks.submit(parse_many, batch, timeout), 4 * max(1, sum(client.nthreads().values())),
+                    timeout)
 
 
-def _run(pool: Executor | None, window: int, tasks: Iterable[tuple[int, bytes, str]]
-         ) -> Iterator[tuple[int, Result, bytes]]:
-    """Parse ``(i, data, name)`` tasks, yielding ``(i, result, pickled result)`` as they finish.
+def _end_with_parent(parent: int) -> None:
+    """In each worker: exit once the build's process is gone (even after ``kill -9``, which leaves it no
+    time to stop its workers), so no worker is left parsing for nobody."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="gkdata-end-with-parent").start()
+
+
+def _run(pool: _Pool, tasks: Iterable[Task]) -> Iterator[tuple[int, Result, bytes | None]]:
+    """Parse the tasks, yielding ``(i, result, serial bytes to cache or None)`` as they finish.
 
     Workers get :data:`BATCH` files per task (a task's round trip costs more
     than parsing one file). At most ``window`` tasks are in flight, so memory
     stays bounded however many files there are, and an interrupted build waits for few.
+    A batch that fails as a whole (over its time, its worker died) is parsed again file
+    by file, so that only the file to blame becomes a failed row; such rows are not cached.
     """
-    if pool is None:
-        for i, data, name in tasks:
-            res = parse(data, name)
-            yield i, res, pickle.dumps(res)
-        return
     tasks = iter(tasks)
-    running: dict[Future, list[int]] = {}
+    running: dict[Future, tuple[list[Task], float]] = {}
 
-    def unpickled(f: Future) -> Iterator[tuple[int, Result, bytes]]:
-        return ((i, pickle.loads(blob), blob) for i, blob in zip(running.pop(f), f.result()))
+    def submit(batch: list[Task]) -> None:
+        running[pool.submit([(t.data, t.name) for t in batch])] = batch, time.perf_counter()
+
+    def finished(f: Future) -> Iterator[tuple[int, Result, bytes | None]]:
+        batch, started = running.pop(f)
+        try:
+            blobs = f.result()
+        except Exception as e:  # the worker's parse did not end: over its time, or the worker died
+            if len(batch) > 1:
+                for t in batch:
+                    submit([t])
+                return
+            yield batch[0].i, _failed(batch[0], _why(e, pool.timeout), time.perf_counter() - started), None
+            return
+        for t, blob in zip(batch, blobs):
+            if blob is None:  # given up on in its worker's thread
+                yield t.i, _failed(t, _over(pool.timeout), pool.timeout or 0.0), None
+            else:
+                yield t.i, serial.load(blob), blob
 
     while batch := list(islice(tasks, BATCH)):
-        running[pool.submit(parse_many, [(data, name) for _, data, name in batch])] = [i for i, _, _ in batch]
-        if len(running) >= window:
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for f in finished:
-                yield from unpickled(f)
-    for f in as_completed(list(running)):
-        yield from unpickled(f)
+        submit(batch)
+        while len(running) >= pool.window:
+            for f in wait(running, return_when=FIRST_COMPLETED).done:
+                yield from finished(f)
+    while running:
+        for f in wait(running, return_when=FIRST_COMPLETED).done:
+            yield from finished(f)
+
+
+def _why(e: BaseException, timeout: float | None) -> str:
+    """The reason a worker gave no result, for a failed row."""
+    from concurrent.futures import TimeoutError as Overrun
+
+    if isinstance(e, Overrun):
+        return _over(timeout)
+    code = getattr(e, "exitcode", None)
+    how = f" (exit code {code}{', killed: out of memory?' if code == -9 else ''})" if code is not None else ""
+    return f"the worker process parsing it died{how}: {type(e).__name__}: {e}"
 
 
 def _check_folders(raw: Path, out: Path) -> None:

@@ -18,15 +18,19 @@ from rich.console import Console
 from rich.table import Table
 
 from . import labels as L
-from .errors import ReportError
+from .errors import BuildError, ReportError
 from .report import Report, read_report
 
 app = typer.Typer(help="政府信息公开工作年度报告 -> tidy, checked tables.", no_args_is_help=True,
                   add_completion=False, epilog="Examples: gkdata build · gkdata show data/raw/003_e0c0fba79554bc10.txt"
                   " · gkdata check data/raw/*.txt · gkdata COMMAND --help")
+
+
 console = Console()
 if not console.is_terminal:  # piped or captured: do not squeeze the Chinese tables into 80 columns
     console = Console(width=200)
+# What went wrong goes to stderr, so stdout holds only the results; a message is one line, never wrapped.
+errors = Console(stderr=True, soft_wrap=True)
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
@@ -71,7 +75,7 @@ def show(file: Annotated[Path, typer.Argument(help="a report file")]) -> None:
     try:
         report = read_report(file)
     except ReportError as e:
-        console.print(f"[bold red]error[/] {e}")
+        errors.print(f"[bold red]error[/] {e}", highlight=False)
         raise typer.Exit(2) from None
     console.print(f"[bold]{report!r}[/]")
     for name, title in (("disclosure", "二、主动公开政府信息情况"), ("applications", "三、收到和处理政府信息公开申请情况"),
@@ -93,7 +97,7 @@ def check(files: Annotated[list[Path], typer.Argument(help="report files")]) -> 
         try:
             report = read_report(file)
         except ReportError as e:
-            console.print(f"[bold red]unreadable[/] {e}")
+            errors.print(f"[bold red]unreadable[/] {e}", highlight=False)
             failed = True
             continue
         errors = sum(f.severity == "error" for f in report.finding_records)
@@ -120,7 +124,7 @@ def excel(out: Annotated[Path, typer.Argument(help="the workbook to write, e.g. 
     else:  # not built yet: read the reports themselves
         corpus = read_reports(source)
     if corpus.reports.empty:
-        console.print(f"[bold red]error[/] {source} holds neither built tables (reports.parquet) nor report files")
+        errors.print(f"[bold red]error[/] {source} holds neither built tables (reports.parquet) nor report files")
         raise typer.Exit(2)
     console.print(f"{corpus!r} -> {xl.to_excel(corpus, out)}", highlight=False)
 
@@ -135,6 +139,8 @@ def build_cmd(
     executor: Annotated[str, typer.Option(help="processes (a local process pool) or dask")] = "processes",
     scheduler: Annotated[str | None, typer.Option(help="address of a running dask scheduler, for --executor dask")]
     = None,
+    timeout: Annotated[float, typer.Option(help="seconds one file may take to parse; a file over it is a failed row "
+                                           "(0: no limit)", min=0)] = 60.0,
 ) -> None:
     """Parse every report under RAW into Parquet and CSV tables in OUT, one line of summary at the end.
 
@@ -157,10 +163,11 @@ def build_cmd(
         task = bar.add_task("parsing", total=None)
         try:
             built = build(raw, out, jobs, executor, scheduler, progress=lambda done, total: bar.update(
-                task, completed=done, total=total, description="checking, writing" if done == total else "parsing"))
-        except (OSError, ValueError, ImportError) as e:
+                task, completed=done, total=total, description="checking, writing" if done == total else "parsing"),
+                timeout=timeout or None)
+        except (OSError, ValueError, ImportError, BuildError) as e:
             bar.stop()
-            console.print(f"[bold red]error[/] {e}", highlight=False)
+            errors.print(f"[bold red]error[/] {e}", highlight=False)
             raise typer.Exit(2) from None
     console.print(str(built), highlight=False)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from array import array
 from collections.abc import Callable, Iterable, Mapping
@@ -22,6 +23,7 @@ import pandas as pd
 
 from . import corpus_checks, formats, frames
 from .errors import ReportError
+from .limits import read_regular
 from .report import TABLES, Report, ReportMeta, read_report
 
 SUFFIXES = formats.SUFFIXES  # the inputs read_report understands (each format claims its own)
@@ -100,13 +102,10 @@ def read_one(source: str | os.PathLike | bytes, name: str | None = None) -> Outc
     """
     name = name or str(source)
     start = time.perf_counter()
+    data, report, error = None, None, None
     try:
-        data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    except OSError:
-        data = None  # read_report below says why it cannot be read
-    report, error = None, None
-    try:
-        report = read_report(source if data is None else data, name=name)
+        data = source if isinstance(source, bytes) else read_regular(source, name)
+        report = read_report(data, name=name)
     except ReportError as e:
         error = e.reason
     except Exception as e:  # a reader bug on one odd file must not stop a batch; the row says so
@@ -134,8 +133,9 @@ def find_inputs(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[
                     dirs.clear()
                     continue
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
+                # every entry that is no folder: a FIFO or a link to a device becomes a failed row saying so
                 found += (Path(folder, n) for n in names if not n.startswith("."))
-            out += sorted(f for f in found if f.is_file())
+            out += sorted(found)
         else:
             out.append(p)
     return out
@@ -156,10 +156,11 @@ def read_input(path: str | os.PathLike, name: str | None = None) -> Result:
     if reason is None:
         return compact(read_one(path, name))
     size, sha256 = 0, None
-    try:
-        with open(path, "rb") as f:
-            sha256 = hashlib.file_digest(f, "sha256").hexdigest()
-            size = f.tell()
+    try:  # without blocking on a FIFO, and hashing regular files only (not a device's endless bytes)
+        with open(path, "rb", opener=lambda p, flags: os.open(p, flags | os.O_NONBLOCK)) as f:
+            if stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                sha256 = hashlib.file_digest(f, "sha256").hexdigest()
+                size = f.tell()
     except OSError:
         pass  # unsupported, and unreadable too: the format is the reason given
     return Result(name, size, 0.0, sha256, reason, None, None, unsupported=True)

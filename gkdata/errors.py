@@ -17,3 +17,8 @@ class ReportError(ValueError):
 
     def __reduce__(self):  # keep it picklable for process pools
         return (type(self), (self.source, self.reason))
+
+
+class BuildError(RuntimeError):
+    """A build cannot be done as asked (another build is writing the same OUT, the disk is full);
+    the message says why, and OUT is as it was before the build."""

@@ -129,3 +129,57 @@ def wide(long: pd.DataFrame, table: str, lang: str = "key", template: str | None
     elif lang != "key":
         raise ValueError(f"lang must be 'key' or 'zh', not {lang!r}")
     return out
+
+
+def plain(name: str, packed: tuple[tuple, ...]) -> list[list]:
+    """Packed columns as plain data (bytes, lists of texts) for a data-only store: see :func:`unplain`."""
+    return [[bytes(p) if isinstance(p, (array, bytearray)) else p for p in pieces] for pieces in packed]
+
+
+def unplain(name: str, data: object) -> tuple[tuple, ...]:
+    """:func:`pack`'s columns back from :func:`plain` data, checked piece by piece.
+
+    Raises ValueError unless every column has the shape, type and length of the
+    table's schema and every category code is one of its categories: data read
+    back from a file must not become a wrong cell or a crash later on.
+
+    >>> packed = pack("appeals", [("review", "maintained", 3)])
+    >>> unplain("appeals", plain("appeals", packed)) == packed
+    True
+    >>> unplain("appeals", [[b"\\x7f"], [b"\\x00"], [b"", b""]])
+    Traceback (most recent call last):
+    ValueError: appeals.proceeding: a category code out of range
+    """
+    columns = COLUMNS[name]
+    if not isinstance(data, list) or len(data) != len(columns):
+        raise ValueError(f"{name}: not {len(columns)} columns")
+    out, rows = [], None
+    for (col, dtype), pieces in zip(columns, data):
+        where = f"{name}.{col}"
+        if isinstance(dtype, pd.CategoricalDtype):
+            codes = array("b", _bytes(pieces, 1, where)[0])
+            if codes and not (-1 <= min(codes) and max(codes) < len(dtype.categories)):
+                raise ValueError(f"{where}: a category code out of range")
+            n, col_pieces = len(codes), (codes,)
+        elif dtype in _NUMBERS:
+            numbers, mask = _bytes(pieces, 2, where)
+            n, width = len(mask), array(_NUMBERS[dtype]).itemsize
+            if len(numbers) != n * width or any(b > 1 for b in mask):
+                raise ValueError(f"{where}: numbers and NA mask do not match")
+            col_pieces = (array(_NUMBERS[dtype], numbers), bytearray(mask))
+        else:
+            if not (isinstance(pieces, list) and len(pieces) == 1 and isinstance(pieces[0], list)
+                    and all(v is None or isinstance(v, str) for v in pieces[0])):
+                raise ValueError(f"{where}: not a list of texts")
+            n, col_pieces = len(pieces[0]), (pieces[0],)
+        if rows is not None and n != rows:
+            raise ValueError(f"{name}: columns of different lengths")
+        rows = n
+        out.append(col_pieces)
+    return tuple(out)
+
+
+def _bytes(pieces: object, n: int, where: str) -> list[bytes]:
+    if not (isinstance(pieces, list) and len(pieces) == n and all(isinstance(p, bytes) for p in pieces)):
+        raise ValueError(f"{where}: not {n} byte strings")
+    return pieces

@@ -11,8 +11,9 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import secrets
 import shutil
-import tempfile
+import stat
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,10 +22,11 @@ from typing import BinaryIO
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow as arrow
-from pyarrow import csv, parquet
+from pyarrow import compute, csv, parquet
 
 from . import frames
 from .corpus import STATUSES, TABLE_COLUMNS, Corpus
+from .errors import BuildError
 
 TABLES = tuple(TABLE_COLUMNS)  # reports, disclosure, applications, appeals, narrative, findings
 MANIFEST = "manifest.json"  # written by every build; marks a folder as a build output
@@ -107,7 +109,8 @@ class Writer:
         rows, text = self.open[table]
         rows.write_table(data)
         # Arrow's CSV writer: ten times pandas' speed on millions of rows
-        csv.write_csv(data, text, csv.WriteOptions(include_header=text.tell() == len(codecs.BOM_UTF8)))
+        csv.write_csv(for_spreadsheets(data), text,
+                      csv.WriteOptions(include_header=text.tell() == len(codecs.BOM_UTF8)))
         self.rows[table] += len(df)
 
     def close(self) -> None:
@@ -122,6 +125,32 @@ class Writer:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+# A text a spreadsheet would run as a formula (OWASP "CSV injection"): it starts with = + - @, TAB or CR ...
+_FORMULA = r"^[=+\-@\t\r]"
+_NUMBER = r"^[-+]?[0-9][0-9,]*(\.[0-9]+)?%?$"  # ... unless it is a signed number, which stays a number
+
+
+def for_spreadsheets(data: arrow.Table) -> arrow.Table:
+    """The table with every formula-looking text cell prefixed with ``'``, which spreadsheets show as text;
+    what the CSV copies hold (the Parquet files keep the text as read).
+
+    >>> t = arrow.table({"t": ["=HYPERLINK(x)", "-5", "-1+2", "@SUM(A1)", "规章", None]})
+    >>> for_spreadsheets(t)["t"].to_pylist()
+    ["'=HYPERLINK(x)", '-5', "'-1+2", "'@SUM(A1)", '规章', None]
+    """
+    columns = []
+    for column in data.columns:
+        if arrow.types.is_dictionary(column.type):  # categoricals: the categories are the texts
+            column = arrow.chunked_array([c.dictionary_decode() for c in column.chunks], column.type.value_type)
+        if arrow.types.is_string(column.type) or arrow.types.is_large_string(column.type):
+            risky = compute.and_kleene(compute.match_substring_regex(column, _FORMULA),
+                                       compute.invert(compute.match_substring_regex(column, _NUMBER)))
+            quote, empty = arrow.scalar("'", column.type), arrow.scalar("", column.type)
+            column = compute.if_else(risky, compute.binary_join_element_wise(quote, column, empty), column)
+        columns.append(column)
+    return arrow.table(columns, names=data.column_names)
 
 
 def read_table(out: str | os.PathLike, table: str) -> pd.DataFrame:
@@ -180,37 +209,71 @@ def replacing(out: str | os.PathLike) -> Iterator[Path]:
 
     If the block raises (or the process dies), ``out`` is left as it was and
     the new folder is removed (after ``kill -9``: at the next build).
-    Top-level hidden files the block does not write (``.gitkeep``) are kept.
-    Refuses to replace a folder that is not a build output (no manifest.json).
+    One block at a time replaces an ``out`` (a lock file beside it, ``.<out>.lock``):
+    a second one raises :class:`~gkdata.errors.BuildError` at once.
+    ``out`` keeps its permissions; top-level hidden files the block does not write
+    (``.gitkeep``) are kept. Refuses to replace a folder that is not a build output
+    (no manifest.json), or one that holds files a build does not write (a workbook
+    saved there), naming them: they are the user's.
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     with replacing(f"{tmp}/out") as new:
     ...         _ = (new / "a.csv").write_text("x")
     ...     sorted(p.name for p in Path(tmp).iterdir()), (Path(tmp) / "out" / "a.csv").read_text()
-    (['out'], 'x')
+    (['.out.lock', 'out'], 'x')
     """
+    from filelock import FileLock, Timeout
+
     out = Path(os.path.abspath(out))
     out.parent.mkdir(parents=True, exist_ok=True)
-    _recover(out)
-    if out.exists() and (not out.is_dir() or (not (out / MANIFEST).exists()
-                                              and any(not p.name.startswith(".") for p in out.iterdir()))):
+    lock = FileLock(out.with_name(f".{out.name}.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise BuildError(f"{out}: another build is writing it (it holds {lock.lock_file}); "
+                         "wait for that build to end, or build into another folder") from None
+    try:
+        _recover(out)
+        _check_ours(out)
+        new = out.with_name(f".{out.name}.build-{os.getpid()}-{secrets.token_hex(4)}")
+        new.mkdir()  # with the user's umask, as the folder would get if made by hand
+        if out.exists():
+            new.chmod(stat.S_IMODE(out.stat().st_mode))
+        try:
+            yield new
+            _check_ours(out)  # again: a file may have been saved into out while the build ran
+            for p in out.glob(".*") if out.exists() else ():
+                if p.is_file() and not (new / p.name).exists():
+                    shutil.copy2(p, new / p.name)
+            old = out.with_name(f".{out.name}.old-{os.getpid()}")
+            if out.exists():
+                os.rename(out, old)
+            os.rename(new, out)  # only here does out change: a rename, so readers see old or new
+            shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(new, ignore_errors=True)
+            raise
+    finally:
+        lock.release()
+
+
+# What a build writes into OUT; anything else there is someone else's.
+_OURS = frozenset({MANIFEST, ".cache", *(f"{t}.{ext}" for t in TABLES for ext in ("parquet", "csv"))})
+
+
+def _check_ours(out: Path) -> None:
+    if not out.exists():
+        return
+    if not out.is_dir() or (not (out / MANIFEST).exists() and any(not p.name.startswith(".") for p in out.iterdir())):
         raise FileExistsError(f"{out}: exists and is not a gkdata build output (no {MANIFEST}); "
                               "refusing to replace it: give a new or empty folder")
-    new = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-{os.getpid()}-", dir=out.parent))
-    try:
-        yield new
-        for p in out.glob(".*") if out.exists() else ():
-            if p.is_file() and not (new / p.name).exists():
-                shutil.copy2(p, new / p.name)
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        if out.exists():
-            os.rename(out, old)
-        os.rename(new, out)  # only here does out change: a rename, so readers see old or new
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
-        raise
+    theirs = sorted(p.name + "/" * p.is_dir() for p in out.iterdir()
+                    if p.name not in _OURS and not (p.name.startswith(".") and p.is_file()))
+    if theirs:
+        shown = ", ".join(theirs[:5]) + (f" and {len(theirs) - 5} more" if len(theirs) > 5 else "")
+        raise FileExistsError(f"{out}: holds files a build does not write ({shown}); a build replaces the folder "
+                              "as a whole, so move them out of it first (or build into another folder)")
 
 
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<kind>build|old)-(?P<pid>\d+)(-.*)?$")
