@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from . import labels as L
 from .findings import Finding, finding
 from .narrative import PARTS
+from .tables import ambiguous_rows
 
 if TYPE_CHECKING:
     from .report import Report
@@ -65,6 +66,8 @@ def _applications(report: Report) -> Table3:
             unsure.update(order)
         elif f.check == "truncated":
             unsure.update(order[order.index(f.row) + 1:] if f.row in rows else order)
+        elif f.check == "ambiguous_columns":  # one finding for the table, naming each row it holds
+            unsure.update(ambiguous_rows(f))
         elif f.row:
             unsure.add(f.row)
     zeroed = tuple(r for r, values in rows.items() if r not in unsure and all(v is None for v in values))

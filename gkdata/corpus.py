@@ -7,6 +7,7 @@ files that failed and those in a format that is not read. A bad file never stops
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -121,11 +122,21 @@ def find_inputs(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[
     ``unsupported`` row), except hidden files and folders (``.cache``, ``.git``,
     ``.DS_Store`` …) and the folders of a build's output (they hold a ``manifest.json``
     and a ``reports.parquet``), which are no files a user put there as reports.
+
+    A path that does not exist is no input of any kind: it raises :class:`FileNotFoundError`
+    naming it, before any file is read (a link to nothing does exist: it becomes a failed row).
+
+    >>> find_inputs(["data/raw/004_8b07afbb35c54ec3.txt", "data/raw/nope.txt"])
+    Traceback (most recent call last):
+    FileNotFoundError: [Errno 2] no such file or folder: 'data/raw/nope.txt'
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
+    paths = [Path(p) for p in paths]
+    if missing := next((p for p in paths if not os.path.lexists(p)), None):
+        raise FileNotFoundError(errno.ENOENT, "no such file or folder", str(missing))
     out: list[Path] = []
-    for p in map(Path, paths):
+    for p in paths:
         if p.is_dir():
             found = []
             for folder, dirs, names in os.walk(p):
@@ -321,5 +332,10 @@ def read_reports(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Corp
     Files that are not readable reports become ``status == "failed"`` rows of
     ``corpus.reports`` with the reason in ``error``; files in a format that is
     not read (not one of :data:`SUFFIXES`), ``status == "unsupported"`` rows.
+    A path that does not exist raises :class:`FileNotFoundError` naming it (:func:`find_inputs`).
+
+    >>> read_reports("data/rwa")
+    Traceback (most recent call last):
+    FileNotFoundError: [Errno 2] no such file or folder: 'data/rwa'
     """
     return Corpus.assemble(read_input(p) for p in find_inputs(paths))

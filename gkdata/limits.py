@@ -18,25 +18,32 @@ from .errors import ReportError
 MAX_BYTES = 64 * 2**20  # any input file: the largest real reports (a PDF with photos) are ~20 MB
 MAX_CHARS = 1_000_000  # converted text: real reports are 10k–200k characters, and reading takes ~4 s a million
 MAX_GRID_CELLS = 100_000  # grid slots one table's cells cover: a real table has under ~2,000
+MAX_HTML_BYTES = 8 * 2**20  # an HTML page: a Word-saved report is 0.5–3 MB, and its walk takes up to ~0.5 s a MB
 MAX_HTML_TAGS = 200_000  # tags in a page ("<"), scripts' embedded markup included: a Word-saved report has ~50,000
 MAX_ZIP_MEMBERS = 10_000  # members of a .docx: zipfile builds an object per member before any check; Word writes ~20
 MAX_PACKAGE = 128 * 2**20  # a .docx's members together, uncompressed: python-docx holds all of them in memory
-MAX_XML_PART = 16 * 2**20  # one XML part of a .docx, uncompressed: a real document.xml is 0.1–5 MB
+MAX_XML_PART = 8 * 2**20  # one XML part of a .docx, uncompressed: a real document.xml is 0.1–5 MB; ~0.3 s a MB
 MAX_XML_RATIO = 100  # compression ratio of an XML part over 1 MiB: Word's XML compresses 5–15:1, a zip bomb 1000:1
 MAX_PDF_PAGES = 1000  # pages of a PDF, counted before any is parsed: real reports are under ~100
-PDF_SECONDS = 20.0  # PDF parse time, checked between pages: pdfplumber takes ~0.3 s a page, so ~60 dense pages
+PDF_SECONDS = 10.0  # PDF parse time, checked between pages: ~35 dense pages at ~0.28 s a page; reports have 5–30
 
 _KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
           (stat.S_ISDIR, "a directory"), (stat.S_ISSOCK, "a socket"))
 
 
-def check(size: int, cap: str, source: str, what: str, unit: str = "bytes") -> None:
-    """Raise :class:`ReportError` when ``size`` is over the cap named ``cap`` (a constant here), saying
-    "<what> is <size> <unit>, over the cap of …"; a ``size`` of cap + 1 is one read only up to there."""
+def check(size: int, cap: str, source: str, what: str, unit: str = "bytes", stopped: bool = False) -> None:
+    """Raise :class:`ReportError` when ``size`` is over the cap named ``cap`` (a constant here).
+
+    >>> check(70_000_000, "MAX_BYTES", "x.pdf", "the file")
+    Traceback (most recent call last):
+    gkdata.errors.ReportError: x.pdf: the file: 70,000,000 bytes, over the cap of 67,108,864 bytes (gkdata.limits.MAX_BYTES)
+
+    ``stopped``: ``size`` is where a read or a count stopped, past the cap; the message says only "over the cap".
+    """
     limit = globals()[cap]
     if size > limit:
-        shown = "" if size == limit + 1 else f"{size:,} {unit}, "
-        raise ReportError(source, f"{what} is {shown}over the cap of {limit:,} {unit} (gkdata.limits.{cap})")
+        shown = "" if stopped else f"{size:,} {unit}, "
+        raise ReportError(source, f"{what}: {shown}over the cap of {limit:,} {unit} (gkdata.limits.{cap})")
 
 
 def read_regular(path: str | os.PathLike, name: str) -> bytes:
@@ -52,15 +59,17 @@ def read_regular(path: str | os.PathLike, name: str) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as e:
         raise ReportError(name, f"cannot read the file ({e.strerror or e})") from e
-    with open(fd, "rb") as f:
+    try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             kind = next((kind for test, kind in _KINDS if test(st.st_mode)), "of an unknown kind")
             raise ReportError(name, f"not a regular file ({kind})")
         check(st.st_size, "MAX_BYTES", name, "the file")
-        try:
+        with open(fd, "rb", closefd=False) as f:
             data = f.read(MAX_BYTES + 1)
-        except OSError as e:
-            raise ReportError(name, f"cannot read the file ({e.strerror or e})") from e
-    check(len(data), "MAX_BYTES", name, "the file")
+    except OSError as e:
+        raise ReportError(name, f"cannot read the file ({e.strerror or e})") from e
+    finally:
+        os.close(fd)
+    check(len(data), "MAX_BYTES", name, "the file", stopped=True)
     return data

@@ -17,10 +17,9 @@ import os
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from . import checks, formats, narrative, sections, tables
+from . import checks, formats, limits, narrative, sections, tables
 from . import labels as L
 from .errors import ReportError
 from .findings import Finding, finding
@@ -124,16 +123,20 @@ def _source_name(source) -> str:
 
 
 def _read_bytes(source: str | os.PathLike | bytes | BinaryIO, name: str) -> bytes:
-    if isinstance(source, bytes):
-        return source
+    """The input's bytes: a path is read as a regular file (:func:`limits.read_regular`); bytes and file
+    objects are held to the same :data:`limits.MAX_BYTES`, of which at most one more byte is read."""
     if isinstance(source, (str, os.PathLike)):
-        try:
-            return Path(source).read_bytes()
-        except OSError as e:
-            raise ReportError(name, f"cannot read the file ({e.strerror or e})") from e
+        return limits.read_regular(source, name)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        limits.check(len(data), "MAX_BYTES", name, "the input")
+        return data
     if isinstance(source, io.TextIOBase):
-        return source.read().encode("utf-8")
-    return source.read()
+        data = source.read(limits.MAX_BYTES + 1).encode("utf-8")
+    else:
+        data = bytes(source.read(limits.MAX_BYTES + 1) or b"")  # a non-blocking stream may give None
+    limits.check(len(data), "MAX_BYTES", name, "the input", stopped=True)
+    return data
 
 
 _DESCRIBE = re.compile(r"[（(]文字描述[）)]")

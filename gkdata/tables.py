@@ -8,7 +8,9 @@ converter that ran cells together. A segment's values are placed in columns
 only where the text proves the columns — every cell of the row printed in
 place (:data:`~gkdata.layouts.rows.Row.blanks` ``kept``), character positions
 that line up with the table's full rows, or a count that fits one way only —
-otherwise the cells stay NA and an ``ambiguous_columns`` finding quotes them.
+otherwise the cells stay NA and an ``ambiguous_columns`` finding quotes them: one finding per
+table, naming each such row with its cells (:func:`one_ambiguous`; its ``row`` is the first of them,
+:func:`ambiguous_rows` gives them all).
 """
 
 from __future__ import annotations
@@ -532,12 +534,63 @@ def _ambiguous(cells: list[str], n: int, cols: Columns, where: str, table: str, 
         *parts, last = [p.value for p in nums]
         if last == sum(parts):
             out[-1] = nums[-1]
-            placed = f"; the last, {last}, equals the sum of the others and is kept as {cols.names[-1]}"
+            placed = f", the last, {last}, equals the sum of the others and is kept as {cols.names[-1]}"
     raw = " ".join(repr(c) for c in cells)
     why = why or ("empty cells were dropped, so which columns they belong to is unknown" if dropped
                   else "the row does not have one cell per column")
-    message = f"{where}: {len(cells)} cells for {n} columns ({raw}); {why}{placed}"
+    message = f"{where}: {len(cells)} cells for {n} columns ({raw}){placed}{_WHY}{why}"
     return out, [finding("ambiguous_columns", message, table, row_key)]
+
+
+# An ambiguous_columns message: per reason, the rows it holds for (``表三 予以公开: 2 cells for 7 columns
+# ('5' '3')``, joined by _PARTS), then _WHY and the reason; the reasons joined by _REASONS. No reason holds
+# these separators, nor does a row's part (its cells are numbers, quoted).
+_WHY, _PARTS, _REASONS = " — ", " · ", "; "
+
+
+def one_ambiguous(found: list[Finding]) -> list[Finding]:
+    """A table's findings with its ``ambiguous_columns`` findings, one per row, made one: the message
+    names every row and its cells (grouped by reason), the ``row`` is the first row's (so the finding
+    goes with that row where a cut drops the rows after it), and it stands where that row's stood.
+
+    >>> rows = [finding("ambiguous_columns", f"表三 {r}: 2 cells for 7 columns ('1' '2') — empty cells were dropped, "
+    ...                 "so which columns they belong to is unknown", "applications", k)
+    ...         for r, k in (("予以公开", "granted"), ("重复申请", "not_processed_duplicate"))]
+    >>> [f.row for f in one_ambiguous(rows)]
+    ['granted']
+    >>> print(one_ambiguous(rows)[0].message)
+    表三 予以公开: 2 cells for 7 columns ('1' '2') · 表三 重复申请: 2 cells for 7 columns ('1' '2') — empty cells were dropped, so which columns they belong to is unknown
+    """
+    rows = [f for f in found if f.check == "ambiguous_columns"]
+    if len(rows) < 2:
+        return found
+    reasons: dict[str, list[str]] = {}
+    for f in rows:
+        part, why = f.message.rsplit(_WHY, 1)
+        reasons.setdefault(why, []).append(part)
+    message = _REASONS.join(_PARTS.join(parts) + _WHY + why for why, parts in reasons.items())
+    first, merged = rows[0], {id(f) for f in rows[1:]}
+    return [first._replace(message=message) if f is first else f for f in found if id(f) not in merged]
+
+
+_TABLE_PREFIX = {"disclosure": "表二", "applications": "表三", "appeals": "表四"}  # the ``where`` of place's findings
+
+
+def ambiguous_rows(f: Finding) -> tuple[str, ...]:
+    """The rows an ``ambiguous_columns`` finding names (row keys, in table order); table 四's one data row
+    has no key, so a finding of table 四 names none.
+
+    >>> import gkdata
+    >>> r = gkdata.read_report("data/raw/001_d822c2f35621c521.txt")
+    >>> [ambiguous_rows(f) for f in r.finding_records if f.check == "ambiguous_columns"]
+    [('new_received', 'granted', 'denied_internal_affairs', 'results_total')]
+    """
+    if f.check != "ambiguous_columns" or f.table not in ("disclosure", "applications"):
+        return ()
+    keys = L.keys("disclosure_item" if f.table == "disclosure" else "application_row")
+    prefix = _TABLE_PREFIX[f.table]
+    starts = (f.message, *(p for sep in (_PARTS, _REASONS) for p in f.message.split(sep)[1:]))
+    return tuple(k for k in keys if any(p.startswith(f"{prefix} {L.zh(k)}: ") for p in starts))
 
 
 UNREAD_UNIT = "?"  # a header that declares a unit the text does not show whole
@@ -701,7 +754,8 @@ def disclosure(rows: list[Row], template: str) -> Read:
                 found.append(finding("assumed_unit", f"{L.zh(item)} {lab.zh} {p.value:g} has no unit in the cell or "
                                      f"header; taken as 万元", "disclosure", item, lab.key))
             records.append((item, lab.key, p.value, lab.unit))
-    return Read(records, found, by_key, rows, _glued(segs), _open_end(segs, rows, "disclosure", template, widths))
+    return Read(records, one_ambiguous(found), by_key, rows, _glued(segs),
+                _open_end(segs, rows, "disclosure", template, widths))
 
 
 def applications(rows: list[Row], template: str) -> Read:
@@ -723,7 +777,8 @@ def applications(rows: list[Row], template: str) -> Read:
             values, more = place(seg, rows, cols, models, f"表三 {L.zh(row)}", "applications", row)
             found += more
         records += [(row, col, p.value) for col, p in zip(keys, values)]
-    return Read(records, found, by_key, rows, _glued(segs), _open_end(segs, rows, "applications", template, widths))
+    return Read(records, one_ambiguous(found), by_key, rows, _glued(segs),
+                _open_end(segs, rows, "applications", template, widths))
 
 
 def appeals(rows: list[Row], template: str) -> Read:

@@ -71,10 +71,15 @@ def test_dropped_cells_are_never_guessed():
     assert wide.loc["new_received", "total"] == 10 and wide.loc["results_total", "total"] == 10
     assert wide.loc["granted", "total"] == 8
     assert wide.loc["new_received", APPLICANTS[:-1]].isna().all()
-    amb = report.findings[report.findings["check"] == "ambiguous_columns"]
-    assert set(amb["row"]) == {"new_received", "granted", "denied_internal_affairs", "results_total"}
-    message = amb.set_index("row").loc["new_received", "message"]
-    assert "'9' '1' '10'" in message and "总计" in message
+    amb = [f for f in report.finding_records if f.check == "ambiguous_columns"]
+    assert [(f.table, f.row) for f in amb] == [("applications", "new_received")]  # one for the table, at its first row
+    assert tables.ambiguous_rows(amb[0]) == ("new_received", "granted", "denied_internal_affairs", "results_total")
+    message = amb[0].message
+    for row, cells in (("本年新收申请数量", "'9' '1' '10'"), ("予以公开", "'7' '1' '8'"),
+                       ("属于三类内部事务信息", "'2' '2'"), ("办理结果总计", "'9' '1' '10'")):
+        assert f"表三 {row}: {len(cells.split())} cells for 7 columns ({cells}), the last" in message
+    assert message.count("kept as 总计") == 4 and message.endswith("empty cells were dropped, so which columns "
+                                                                   "they belong to is unknown")
     empty = report.findings[report.findings["check"] == "empty_table"]
     assert empty["table"].tolist() == ["appeals"]
     assert report.appeals["value"].isna().all()

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import gkdata
-from gkdata import labels, synth
+from gkdata import labels, synth, tables
 from gkdata.cli import app
 from gkdata.findings import CHECKS
 from gkdata.synth import (ANOMALIES, HEADING_MARKS, LAYOUTS, MONEY_STYLES, NUMBERINGS, RENDERINGS, TABLES, VARIANTS,
@@ -157,6 +157,8 @@ def check_cells(s: Synthetic, r: gkdata.Report) -> None:
     """Every value read is the printed one; a certain cell is read; an NA has a reason; nothing after a cut."""
     got, sure, unread = read_cells(r), certain(s), s.unread()
     reasons = {(f.table, f.row) for f in r.finding_records if f.check in READER_CHECKS}
+    # ambiguous_columns is one finding per table, at its first row, naming every row it holds
+    reasons |= {(f.table, row) for f in r.finding_records for row in tables.ambiguous_rows(f)}
     whole = {f.table for f in r.finding_records if f.check in ("truncated", "missing_table", "empty_table")}
     wrong, lost, unexplained, after = [], [], [], []
     for table in TABLES:

@@ -35,7 +35,7 @@ from pathlib import PurePath
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, Union
 
-from .. import sections
+from .. import limits, sections
 from ..decode import decode
 from ..layouts import split as split_rows
 from ..layouts.rows import Row
@@ -214,8 +214,26 @@ def unsupported(name: str) -> str | None:
     return f"not a report format gkdata reads ({suffix or 'no suffix'}); it reads {', '.join(SUFFIXES)}"
 
 
+def _check(blocks: list[Block], source: str) -> None:
+    """Refuse blocks whose text is over :data:`~gkdata.limits.MAX_CHARS` or a table whose grid is over
+    :data:`~gkdata.limits.MAX_GRID_CELLS` (a merged cell's rows are written out), before they are laid out."""
+    chars = 0
+    for block in blocks:
+        if isinstance(block, str):
+            chars += len(block)
+            continue
+        chars += sum(len(c.text) + 1 for c in block)
+        rows = max((c.row + c.rowspan for c in block), default=0)
+        cols = max((c.col + c.colspan for c in block), default=0)
+        limits.check(sum(c.rowspan * c.colspan for c in block), "MAX_GRID_CELLS", source,
+                     f"a table of {rows:,} rows, {cols:,} columns", "grid cells")
+    limits.check(chars, "MAX_CHARS", source, "the text", "characters")
+
+
 def convert(data: bytes, source: str) -> Converted:
     """The text (and, for a converted format, the rows) of an input; its format is told by name or content.
+
+    Raises :class:`~gkdata.ReportError` for text over :data:`~gkdata.limits.MAX_CHARS` characters.
 
     >>> convert("一、总体情况".encode("gbk") * 20, "r.txt")[1:]
     ('gb18030', None, None)
@@ -223,6 +241,10 @@ def convert(data: bytes, source: str) -> Converted:
     for name, conv in CONVERTERS.items():
         if conv.sniff(data, source):
             blocks, encoding = conv.read(data, source)
+            _check(blocks, source)
             return lay_out(blocks, encoding, name)
+    # a character takes at most 4 bytes: a longer file is over the cap before its (slow) detection of an encoding
+    limits.check(len(data) // 4, "MAX_CHARS", source, "the text (at least one character per 4 bytes)", "characters")
     text, encoding = decode(data, source)
+    limits.check(len(text), "MAX_CHARS", source, "the text", "characters")
     return Converted(text, encoding)

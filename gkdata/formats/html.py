@@ -23,8 +23,10 @@ from __future__ import annotations
 import html as htmlcodec
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from .. import limits
 from ..decode import decode
 from ..errors import ReportError
 from . import Block, Cell, Converter, is_data_table, join_lines
@@ -46,11 +48,11 @@ _BLOCK = frozenset({"address", "article", "aside", "blockquote", "body", "captio
                     "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"})
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SPACE_RUN = re.compile(r"[ \t\n\r\f]+")  # HTML collapses these; NBSP and U+3000 are text
+_BREAK_RUN = re.compile(r"(?<![ \t\r\f])[ \t\r\f]*+\n[ \t\n\r\f]*+")  # a whole run holding a line break (linear)
 
-# A JavaScript string literal, and a run of them joined with + (a page built by concatenation).
-_LITERAL = r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`"
-_LITERAL_RUN = re.compile(rf"(?:{_LITERAL})(?:\s*\+\s*(?:{_LITERAL}))*", re.S)
-_ONE_LITERAL = re.compile(_LITERAL, re.S)
+# A JavaScript string literal's opening quote, and its body up to the closing one (possessive: no backtracking).
+_QUOTE = re.compile(r"[\"'`]")
+_BODY = {q: re.compile(rf"(?:[^{q}\\{line}]|\\.)*+", re.S) for q, line in (('"', r"\n"), ("'", r"\n"), ("`", ""))}
 _JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|.)", re.S)
 _JS_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "b": "", "f": "", "v": "", "0": "", "\n": "", "\r\n": ""}
 _MARKUP = re.compile(r"<\s*(?:table|p|div|tr|td|span|br|h\d)\b", re.I)
@@ -75,7 +77,8 @@ def unescape_js(literal: str) -> str:
     def one(m: re.Match) -> str:
         e = m.group(1)
         if e[0] == "u" and len(e) > 1:
-            return chr(int(e[1:].strip("{}"), 16))
+            code = int(e[1:].strip("{}"), 16)
+            return chr(code) if code <= 0x10FFFF else "\ufffd"  # \u{110000} is no character
         if e[0] == "x" and len(e) == 3:
             return chr(int(e[1:], 16))
         return _JS_SIMPLE.get(e, e)
@@ -84,11 +87,40 @@ def unescape_js(literal: str) -> str:
     return text.encode("utf-16", "surrogatepass").decode("utf-16", errors="replace")  # \ud83d\ude00 pairs
 
 
+def _literal_runs(script: str) -> Iterator[list[str]]:
+    """A script's string literals, in runs joined with ``+`` (a page built by concatenation), in one pass.
+
+    A literal ends at its closing quote. Once a template literal (`` ` ``) is
+    unterminated nothing after it is a literal; an unterminated ``'…'`` or
+    ``"…"`` ends at its line. So each character is scanned once (retrying
+    from every quote inside an unterminated literal is quadratic).
+
+    >>> list(_literal_runs('''a = "<p>" + 'x' + `y`; b = "z"; c = "open\\n d = `<table>'''))
+    [['"<p>"', "'x'", '`y`'], ['"z"']]
+    """
+    run: list[str] = []
+    pos = end = 0
+    while m := _QUOTE.search(script, pos):
+        quote, start = m.group(), m.start()
+        pos = _BODY[quote].match(script, start + 1).end()
+        if not script.startswith(quote, pos):
+            if quote == "`":
+                break
+            continue  # '…' or "…" cut at a line end: go on from there
+        if run and script[end:start].strip() != "+":
+            yield run
+            run = []
+        pos = end = pos + 1
+        run.append(script[start:end])
+    if run:
+        yield run
+
+
 def _embedded_markup(script: str) -> str | None:
     """HTML that a script carries as string literals, when it holds a table."""
     parts = []
-    for run in _LITERAL_RUN.finditer(script):
-        value = "".join(unescape_js(lit.group(0)) for lit in _ONE_LITERAL.finditer(run.group(0)))
+    for run in _literal_runs(script):
+        value = "".join(unescape_js(lit) for lit in run)
         if "<" not in value and "&lt;" in value:
             value = htmlcodec.unescape(value)  # an entity-escaped page inside the string
         if _MARKUP.search(value):
@@ -101,8 +133,9 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
-def _inline_embedded(doc: HtmlElement) -> None:
-    """Replace each script that carries a report by the report's markup, unless the page shows it already."""
+def _inline_embedded(doc: HtmlElement, source: str, tags: int) -> None:
+    """Replace each script that carries a report by the report's markup, unless the page shows it already;
+    ``tags``, the page's count, grows by the markup's (it is held to the same cap)."""
     from lxml.html import fragment_fromstring
 
     visible = None
@@ -110,6 +143,8 @@ def _inline_embedded(doc: HtmlElement) -> None:
         markup = _embedded_markup(script.text or "")
         if markup is None:
             continue
+        tags += markup.count("<")
+        limits.check(tags, "MAX_HTML_TAGS", source, "the page's markup with its scripts' markup", "tags")
         fragment = fragment_fromstring(markup, create_parent="div")
         if visible is None:
             visible = _squash("".join(doc.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")))
@@ -119,30 +154,36 @@ def _inline_embedded(doc: HtmlElement) -> None:
         script.getparent().replace(script, fragment)
 
 
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
 def _collapse(text: str) -> str:
     """HTML white-space collapsing: a run becomes one space, and a source line
     break between two Chinese characters disappears (CSS Text 3 segment breaks)."""
     def gap(m: re.Match) -> str:
-        before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
-        wide = before and after and all(unicodedata.east_asian_width(c) in "WF" for c in before + after)
-        return "" if wide and "\n" in m.group(0) else " "
+        start, end = m.span()
+        wide = 0 < start and end < len(text) and _wide(text[start - 1]) and _wide(text[end])
+        return "" if wide else " "
 
-    return _SPACE_RUN.sub(gap, text)
+    return _SPACE_RUN.sub(" ", _BREAK_RUN.sub(gap, text))  # only a run with a line break needs a look around
 
 
 def _hidden(el: HtmlElement) -> bool:
     return "hidden" in el.attrib or bool(_HIDDEN.search(el.get("style", "")))
 
 
-def _span(el: HtmlElement, name: str) -> int:
-    m = re.match(r"\s*(\d+)", el.get(name, ""))
-    return int(m.group(1)) if m else 1
+def _span(el: HtmlElement, name: str, most: int) -> int:
+    """A ``rowspan``/``colspan`` as browsers read it: its leading ASCII digits, at most ``most``; 1 if none."""
+    m = re.match(r"\s*([0-9]+)", el.get(name, ""))
+    return min(int(m.group(1).lstrip("0")[:6] or 0), most) if m else 1
 
 
 class _Flow:
     """Walks elements in document order, collecting prose paragraphs and tables."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: str) -> None:
+        self.source = source
         self.blocks: list[Block] = []
         self._pieces: list[str] = []
 
@@ -158,9 +199,9 @@ class _Flow:
             return self.blocks
         if tag == "br":
             self._flush()
-        elif tag == "table" and (cells := _data_table(el)) is not None:
+        elif tag == "table" and (cells := _data_table(el, self.source)) is not None:
             self._flush()
-            self.blocks += [_cell_text(c) for c in el.findall("caption")] + [cells]
+            self.blocks += [_cell_text(c, self.source) for c in el.findall("caption")] + [cells]
         else:
             block = tag in _BLOCK
             if block:
@@ -174,15 +215,20 @@ class _Flow:
         return self.blocks
 
 
-def _cell_text(el: HtmlElement) -> str:
+def _cell_text(el: HtmlElement, source: str) -> str:
     """A cell's text on one line: its paragraphs and <br> lines joined."""
-    flow = _Flow()
+    flow = _Flow(source)
     flow.walk(el)
     return join_lines(b for b in flow.blocks if isinstance(b, str))
 
 
-def _data_table(table: HtmlElement) -> list[Cell] | None:
-    """The cells of a table with their grid positions, or None for a layout table."""
+def _data_table(table: HtmlElement, source: str) -> list[Cell] | None:
+    """The cells of a table with their grid positions, or None for a layout table.
+
+    Spans are clamped as browsers do (colspan 1–1000, rowspan 0–65534 and to
+    the table's rows); the grid slots the cells cover are held to
+    :data:`~gkdata.limits.MAX_GRID_CELLS` before they are taken.
+    """
     if table.xpath(".//table"):
         return None
     rows = [tr for tr in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr") if not _hidden(tr)]
@@ -195,9 +241,11 @@ def _data_table(table: HtmlElement) -> list[Cell] | None:
                 continue
             while (r, col) in taken:
                 col += 1
-            rowspan = _span(td, "rowspan") or len(rows) - r  # rowspan="0": to the end of the table
-            rowspan, colspan = min(rowspan, len(rows) - r), min(max(_span(td, "colspan"), 1), 1000)
-            cells.append(Cell(r, col, _cell_text(td), rowspan, colspan))
+            rowspan = _span(td, "rowspan", 65534) or len(rows) - r  # rowspan="0": to the end of the table
+            rowspan, colspan = min(rowspan, len(rows) - r), max(_span(td, "colspan", 1000), 1)
+            limits.check(len(taken) + rowspan * colspan, "MAX_GRID_CELLS", source,
+                         f"a table of {len(rows):,} rows, {col + colspan:,} columns or more", "grid cells")
+            cells.append(Cell(r, col, _cell_text(td, source), rowspan, colspan))
             taken.update((r + i, col + j) for i in range(rowspan) for j in range(colspan))
             col += colspan
     return cells if is_data_table(cells) else None
@@ -214,19 +262,25 @@ def _title(doc: HtmlElement) -> list[str]:
 
 
 def read(data: bytes, source: str) -> tuple[list[Block], str]:
-    """The page's blocks, and the encoding it was read in (its ``<meta charset>`` is honoured)."""
+    """The page's blocks, and the encoding it was read in (its ``<meta charset>`` is honoured).
+
+    A page over :data:`~gkdata.limits.MAX_HTML_BYTES` or with more than
+    :data:`~gkdata.limits.MAX_HTML_TAGS` tags raises :class:`ReportError` before it is parsed.
+    """
     from lxml import etree
     from lxml.html import document_fromstring
 
+    limits.check(len(data), "MAX_HTML_BYTES", source, "the page")
+    limits.check(tags := data.count(b"<"), "MAX_HTML_TAGS", source, "the page's markup", "tags")
     declared = m.group(1).decode("ascii") if (m := _CHARSET.search(data[:4096])) else None
     text, encoding = decode(data, source, declared)
     try:
         doc = document_fromstring(_XML_DECLARATION.sub("", text, count=1))
     except (etree.ParserError, ValueError) as e:
         raise ReportError(source, f"the HTML cannot be parsed ({e})") from e
-    _inline_embedded(doc)
+    _inline_embedded(doc, source, tags)
     body = doc.find("body")
-    return _title(doc) + _Flow().walk(body if body is not None else doc), encoding
+    return _title(doc) + _Flow(source).walk(body if body is not None else doc), encoding
 
 
 CONVERTER = Converter(sniff, read, SUFFIXES)

@@ -7,17 +7,25 @@ the same section, which the reader joins; a row that Word split across the
 page break (a label wrapped onto the next page) is put back together.
 Prose lines that wrap at the right margin are joined into paragraphs; page
 numbers are dropped. A PDF without a text layer (a scan) raises
-:class:`~gkdata.ReportError`: reading it needs OCR first.
+:class:`~gkdata.ReportError`: reading it needs OCR first; so does one of more
+than :data:`~gkdata.limits.MAX_PDF_PAGES` pages, or one whose parsing takes
+over :data:`~gkdata.limits.PDF_SECONDS`.
 """
 
 from __future__ import annotations
 
 import bisect
 import io
+import itertools
 import re
+import threading
+import time
 import unicodedata
+from collections.abc import Iterator
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
+from .. import limits
 from ..errors import ReportError
 from ..numbers import clean, is_value
 from . import Block, Cell, Converter, join_lines
@@ -84,12 +92,31 @@ def _text(chars: list[dict]) -> str:
 
 
 def _table_boxes(chars: list[dict], table) -> list[_Box]:
+    """The table's cells with the characters whose centre is inside each, in page order; a cell looks only
+    at the characters of its band of rows (bisected), so many cells on a page of many characters stay fast."""
+    middle = [(ch["top"] + ch["bottom"]) / 2 for ch in chars]
+    by_middle = sorted((i for i, m in enumerate(middle) if m == m), key=middle.__getitem__)  # a NaN is in no cell
+    middles = [middle[i] for i in by_middle]
     boxes = []
     for x0, top, x1, bottom in table.cells:
-        inside = [ch for ch in chars
-                  if x0 <= (ch["x0"] + ch["x1"]) / 2 < x1 and top <= (ch["top"] + ch["bottom"]) / 2 < bottom]
+        band = sorted(by_middle[bisect.bisect_left(middles, top):bisect.bisect_left(middles, bottom)])
+        inside = [chars[i] for i in band if x0 <= (chars[i]["x0"] + chars[i]["x1"]) / 2 < x1]
         boxes.append(_Box(x0, top, x1, bottom, join_lines(_text(inside).split("\n"))))
     return sorted(boxes, key=lambda b: (round(b.top), b.x0))
+
+
+def _unique_chars(page: Page) -> Page:
+    """The page without characters drawn twice at one place (a bold effect), as ``Page.dedupe_chars`` does,
+    but in n log n: that one orders what it keeps by ``list.index``, a minute for a page of 30,000 characters."""
+    from pdfplumber.utils import cluster_objects
+
+    same = itemgetter("upright", "text", "fontname", "size")
+    keep = set()
+    for _, group in itertools.groupby(sorted(page.chars, key=same), key=same):
+        for line in cluster_objects(list(group), itemgetter("doctop"), 1):
+            for spot in cluster_objects(line, itemgetter("x0"), 1):
+                keep.add(id(min(spot, key=itemgetter("doctop", "x0"))))
+    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in keep)
 
 
 def _page_items(page: Page) -> list[list[_Box] | _Line]:
@@ -174,21 +201,61 @@ def _blocks(items: list[list[_Box] | _Line]) -> list[Block]:
     return [b if isinstance(b, str) else _to_cells(b) for b in blocks]
 
 
-def read(data: bytes, source: str) -> tuple[list[Block], str]:
-    """The PDF's blocks; raises :class:`ReportError` for a scan or an unreadable file."""
-    import pdfplumber
-    from pdfplumber.utils.exceptions import PdfminerException
+_PDFIUM = threading.Lock()  # pdfium is not thread-safe
 
+
+def _check_pages(data: bytes, source: str) -> None:
+    """Refuse a PDF of over :data:`~gkdata.limits.MAX_PDF_PAGES` pages before pdfminer builds any:
+    pdfium counts them in C at once. A file pdfium cannot open is left to pdfminer (read page by page
+    under the same cap)."""
+    import pypdfium2
+
+    try:
+        with _PDFIUM:
+            document = pypdfium2.PdfDocument(data)
+            pages = len(document)
+            document.close()
+    except pypdfium2.PdfiumError:
+        return
+    limits.check(pages, "MAX_PDF_PAGES", source, "the PDF", "pages")
+
+
+def _pages(data: bytes, source: str) -> Iterator[Page]:
+    """The pages, built one at a time (pdfplumber's ``PDF.pages`` builds all first, and so does its ``close``),
+    held to :data:`~gkdata.limits.MAX_PDF_PAGES` and to :data:`~gkdata.limits.PDF_SECONDS` of parsing."""
+    import pdfplumber
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
+    deadline = time.monotonic() + limits.PDF_SECONDS
+    pdf = pdfplumber.open(io.BytesIO(data))
+    for number, page in enumerate(PDFPage.create_pages(pdf.doc), 1):
+        limits.check(number, "MAX_PDF_PAGES", source, "the PDF", "pages", stopped=True)
+        if time.monotonic() > deadline:
+            raise ReportError(source, f"the PDF takes over {limits.PDF_SECONDS:g} s to parse (gkdata.limits.PDF_SECONDS);"
+                                      f" {number - 1} pages were read")
+        yield Page(pdf, page, page_number=number)
+
+
+def read(data: bytes, source: str) -> tuple[list[Block], str]:
+    """The PDF's blocks; raises :class:`ReportError` for a scan, an unreadable file, or one over the caps.
+
+    Whatever pdfminer or pdfplumber raise on a damaged file (their own
+    errors, but also ``KeyError``, ``TypeError``, ``struct.error``,
+    ``RecursionError``…) is a :class:`ReportError` naming it.
+    """
+    _check_pages(data, source)
     items: list[list[_Box] | _Line] = []
     chars = 0
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for page in pdf.pages:
-                page = page.dedupe_chars()
-                chars += len(page.chars)
-                items += _page_items(page)
-    except PdfminerException as e:
-        raise ReportError(source, f"this is not a readable PDF ({e})") from e
+        for page in _pages(data, source):
+            page = _unique_chars(page)
+            chars += len(page.chars)
+            items += _page_items(page)
+    except (ReportError, MemoryError):
+        raise
+    except Exception as e:
+        raise ReportError(source, f"this is not a readable PDF ({type(e).__name__}: {e})") from e
     if not chars:
         raise ReportError(source, "the PDF has no text layer (it is a scanned image); it needs OCR before it can be read")
     blocks = _blocks(items)
