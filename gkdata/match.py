@@ -60,10 +60,17 @@ def match(cell: str, table: str, template: str) -> tuple[L.Label | None, str] | 
     or within a few edits of one label and clearly farther from every other
     (``5.属于三类内容事务信息``).
     """
+    return _match(cell, table, template, 0)
+
+
+NESTED = 2  # labels run together that a note check looks into: enough for real text, a bound for hostile text
+
+
+def _match(cell: str, table: str, template: str, depth: int) -> tuple[L.Label | None, str] | None:
     norm = L.normalize(cell)
     if not norm or is_value(cell):
         return None
-    if (found := spelt(norm, table, template)) is not None:
+    if (found := spelt(norm, table, template, depth)) is not None:
         return found
     for head in _heads(norm):
         if head != norm and is_exact(head, table, template):
@@ -75,22 +82,32 @@ def match(cell: str, table: str, template: str) -> tuple[L.Label | None, str] | 
     return None
 
 
-def spelt(norm: str, table: str, template: str) -> tuple[L.Label | None, str] | None:
+def spelt(norm: str, table: str, template: str, depth: int = 0) -> tuple[L.Label | None, str] | None:
     """A normalised cell's label as the template spells it: exact, with a note after it, or numbered
-    in another style."""
+    in another style.
+
+    Whether what follows a label is a note, not a second label, is itself a match; below :data:`NESTED`
+    labels deep it is taken as a note only when it is no label as spelt (so the recursion stays shallow
+    whatever the cell: ``规章(规章(规章(…``).
+    """
     if table == "disclosure" and L.CAPTION.match(norm):
         return None, "header"
     index = _index(table, template)
     if found := index.get(norm):
         return found
+    def is_note(rest: str) -> bool:
+        if depth >= NESTED:
+            return index.get(L.normalize(rest)) is None
+        return _match(rest, table, template, depth + 1) is None
+
     for p in _notelabel_starts(norm):  # the longest label the cell starts with, then a note (not a second label)
-        if (found := index.get(norm[:p])) and match(norm[p:], table, template) is None:
+        if (found := index.get(norm[:p])) and is_note(norm[p:]):
             return found
     bare = L._unnumbered(norm)
     if bare != norm:  # numbered in another style (1、予以公开, 七、总计): numbering marks a row, not a header
         for text, lab in _bare_rows(table, template):
             if bare == text or (bare.startswith(text) and bare[len(text)].startswith(NOTE_START)
-                                and match(bare[len(text):], table, template) is None):
+                                and is_note(bare[len(text):])):
                 return lab, "row"
     return None
 

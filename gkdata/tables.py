@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import NamedTuple
 
 from . import labels as L
@@ -490,6 +491,9 @@ def _header_model(rows: list[Row], before: int, keys: list[str], table: str,
     return None
 
 
+SEEDS = 64  # distinct layouts of full rows a column model is grown from (see column_models)
+
+
 def column_models(segs: list[Segment], rows: list[Row], widths: dict[str, int]) -> dict[int, list[tuple[int, int]]]:
     """Per value count, the display columns of a table's full rows, where they line up.
 
@@ -498,7 +502,7 @@ def column_models(segs: list[Segment], rows: list[Row], widths: dict[str, int]) 
     rows agree and their columns are in order and apart — text laid out in
     columns, not one space apart.
     """
-    found: dict[int, list[list[tuple[int, int]]]] = {}
+    found: dict[int, dict[tuple[tuple[int, int], ...], int]] = {}  # value count -> layout -> rows
     for seg in segs:
         values = seg.values
         if not values or seg.role != "row" or any(v.row != values[0].row for v in values) \
@@ -507,17 +511,23 @@ def column_models(segs: list[Segment], rows: list[Row], widths: dict[str, int]) 
         row = rows[values[0].row]
         if row.rendering != "aligned" or not all(clean(v.text) for v in values):
             continue
-        found.setdefault(len(values), []).append(list(row.spans[len(row.cells) - len(values):]))
+        layout = tuple(row.spans[len(row.cells) - len(values):])
+        counts = found.setdefault(len(values), {})
+        counts[layout] = counts.get(layout, 0) + 1
     models = {}
-    for n, spans in found.items():
+    for n, counts in found.items():
         best: list[tuple[int, int]] | None = None
         support = 0
-        for seed in spans:  # the largest group of full rows whose cells overlap column by column
+        # the largest group of full rows whose cells overlap column by column; rows laid out alike are
+        # taken together (a model only grows, so a repeat agrees where its first did), and a group is
+        # grown from the first SEEDS layouts only: a real table has a few dozen rows, hostile text may have
+        # thousands, and trying each against each would take the square of them
+        for seed in islice(counts, SEEDS):
             model, agree = list(seed), 0
-            for other in spans:
+            for other, k in counts.items():
                 if all(a < y and x < b for (a, b), (x, y) in zip(other, model)):
                     model = [(min(a, x), max(b, y)) for (a, b), (x, y) in zip(other, model)]
-                    agree += 1
+                    agree += k
             if agree > support:
                 best, support = model, agree
         if support >= 2 and all(best[i][1] < best[i + 1][0] for i in range(n - 1)):

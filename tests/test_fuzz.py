@@ -29,7 +29,7 @@ def test_ten_megabytes_in_bounded_time_and_memory():
     data = fuzz.blow_up(rng, SEEDS["003"].read_bytes())
     assert len(data) >= fuzz.BIG
     result = fuzz.run(fuzz.Case(0, "003", ("blow_up",), data))
-    assert result.problem is None and result.outcome == "report"
+    assert result.problem is None and result.outcome in ("report", "report_error")  # a cap may refuse it (limits.py)
     assert result.seconds < fuzz.time_limit(len(data)) and result.peak < fuzz.MEMORY_FACTOR * len(data)
 
 

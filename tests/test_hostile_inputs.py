@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 import gkdata
-from gkdata import limits
+from gkdata import labels, limits
 from gkdata.errors import ReportError
 from gkdata.formats import docx as docx_format
 from gkdata.formats import html as html_format
@@ -377,7 +377,8 @@ def test_external_entities_are_not_read(tmp_path):
 
 @pytest.mark.parametrize("member, xml, error", [
     ("word/document.xml", document_xml("").replace(b"<w:body></w:body>", b""), "its document has no body"),
-    ("[Content_Types].xml", b"<Types/>", "AttributeError: "),  # python-docx's own errors on a wrong part
+    ("word/document.xml", b"<Types/>", "its main part 'word/document.xml' is not a Word document but <Types>"),
+    ("word/document.xml", document_xml("")[:-5], "(XMLSyntaxError: "),
 ])
 def test_a_damaged_package_is_a_report_error(member, xml, error):
     blank = zipfile.ZipFile(io.BytesIO(_blank()))
@@ -480,3 +481,29 @@ def test_text_over_the_character_cap_is_refused_before_its_rows_are_split():
         gkdata.read_report(data, name="cells.txt")
     assert time.monotonic() - start < 1
     assert gkdata.read_report(table_text(len(SEEDS["003"].read_bytes()) + 100)).meta.region == "会宁县"
+
+
+# -- the aligner and the label matcher stay within bounds whatever the text -----------------------
+
+
+def test_labels_run_together_thousands_deep_are_no_recursion_error():
+    text = SEEDS["003"].read_text(encoding="utf-8").replace("（一）予以公开", "（一）予以公开" * 800, 1)
+    r = gkdata.read_report(text.encode(), name="deep.txt")  # a Report (or ReportError), never RecursionError
+    assert r.meta.region == "会宁县"
+
+
+def test_column_models_of_thousands_of_full_rows_take_linear_time():
+    """Each full row of its own layout: the models are grown from the first SEEDS layouts only."""
+    from gkdata import layouts, tables
+
+    label = next(lab for lab in labels.DISCLOSURE_ITEMS if lab.key == "regulations")
+    rows, segs = [], []
+    for i in range(20_000):
+        gap = 2 + i % 5000  # 5,000 distinct layouts
+        spans = ((0, 4), (4 + gap, 5 + gap), (10 + gap, 11 + gap), (16 + gap, 17 + gap))
+        rows.append(layouts.Row(("规章", "1", "2", "3"), "kept", i, "aligned", spans))
+        segs.append(tables.Segment(label, "row", "规章", i, [tables.Value(c, i) for c in ("1", "2", "3")]))
+    start = time.perf_counter()
+    models = tables.column_models(segs, rows, {"regulations": 3})
+    assert time.perf_counter() - start < 5
+    assert models[3][0] == (6, 7)  # the first layout's column, grown by the layouts that overlap it
