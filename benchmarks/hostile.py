@@ -152,6 +152,60 @@ def run(case: Case, folder: Path) -> tuple[bool, str, float, float]:
     return True, f"{kind}: {reason}", seconds, peak / 1024
 
 
+# A build of every hostile file at once with two workers, then a rebuild from a cache whose every entry was
+# replaced by a pickle that would create a file if it were unpickled. (That no worker outlives a killed build,
+# and that a second build into the same OUT stops, tests/test_build_safety.py shows.)
+BUILD = """
+import json, pickle, sqlite3, sys
+from pathlib import Path
+import gkdata
+from gkdata import batch
+
+raw, out = map(Path, sys.argv[1:])
+built = gkdata.build(raw, out, jobs=2, timeout=%(seconds)d)
+marker = out.parent / "cache-ran-code"
+class RunsCode:
+    def __reduce__(self):
+        return Path.touch, (marker,)
+with sqlite3.connect(out / ".cache" / f"v{batch.PARSER_VERSION}.sqlite") as db:
+    db.execute("UPDATE results SET result = ?", (pickle.dumps(RunsCode()),))
+again = gkdata.build(raw, out, jobs=2, timeout=%(seconds)d)
+r = again.corpus.reports
+print(json.dumps({"rows": len(r), "status": {k: int(v) for k, v in r["status"].value_counts().items()},
+                  "from_cache": again.from_cache, "cache_ran_code": marker.exists()}))
+""" % {"seconds": SECONDS}
+
+
+def build_all(folder: Path) -> tuple[bool, str, float, float]:
+    """Every case's file in one RAW, built: each must get a row; the tampered cache must run nothing;
+    the CSV copies must hold no formula-looking text."""
+    import csv
+    import re
+
+    raw, out = folder / "raw", folder / "out"
+    raw.mkdir()
+    for case in CASES:
+        case.write(raw / f"{case.name}-{case.file}")
+    (raw / "=HYPERLINK(1).txt").write_bytes(H.SEEDS["003"].read_bytes())
+    start = time.monotonic()
+    # not held to MEMORY: its workers are (each read is, above); Arrow reserves address space it never uses
+    proc = subprocess.run([sys.executable, "-c", BUILD, str(raw), str(out)], capture_output=True, text=True,
+                          timeout=len(CASES) * SECONDS * 2)
+    seconds = time.monotonic() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if proc.returncode != 0:
+        return False, f"failed (exit {proc.returncode}): {proc.stderr.strip().splitlines()[-1:]}", seconds, peak
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    risky = []
+    for table in out.glob("*.csv"):
+        with open(table, encoding="utf-8-sig", newline="") as f:
+            risky += [c for row in csv.reader(f) for c in row
+                      if re.match(r"[=+\-@\t\r]", c) and not re.fullmatch(r"-?\d+(\.\d+)?", c)]
+    files = len(CASES) + 1
+    ok = got["rows"] == files and not got["cache_ran_code"] and not risky
+    return ok, f"{got} (files {files}; formula-looking CSV cells: {len(risky)})", seconds, peak
+
+
 def main(names: list[str]) -> int:
     cases = [c for c in CASES if not names or c.name in names]
     failed = 0
@@ -160,8 +214,13 @@ def main(names: list[str]) -> int:
             ok, outcome, seconds, rss = run(case, Path(tmp))
             failed += not ok
             print(f"{case.name:22} {seconds:6.2f} s {rss:7.0f} MB  {'' if ok else 'FAILED '}{outcome}", flush=True)
-    print(f"{len(cases) - failed} of {len(cases)} ended with a Report or a ReportError within {SECONDS} s and "
-          f"{MEMORY // 2**20} MiB")
+        print(f"{len(cases) - failed} of {len(cases)} ended with a Report or a ReportError within {SECONDS} s and "
+              f"{MEMORY // 2**20} MiB")
+        if not names or "build" in names:
+            ok, outcome, seconds, rss = build_all(Path(tmp))
+            failed += not ok
+            print(f"{'build-all-then-tampered-cache':22} {seconds:6.2f} s {rss:7.0f} MB  "
+                  f"{'' if ok else 'FAILED '}{outcome}", flush=True)
     return 1 if failed else 0
 
 
