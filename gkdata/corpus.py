@@ -36,9 +36,13 @@ STATUSES = ("ok", "failed", "duplicate", "unsupported")
 REPORTS_COLUMNS = {
     "report_id": "string", "path": "string", "sha256": "string", "size": "Int64", "status": "string",
     "error": "string", "region": "string", "year": "Int64", "template": "string", "layout": "string",
-    "title": "string", "publisher": "string", "encoding": "string", "is_template": "boolean",
-    "errors": "Int64", "warnings": "Int64",
+    "title": "string", "publisher": "string",
+    # where the publisher is (gkdata.places; ReportMeta's fields of the same names)
+    "province": "string", "prefecture": "string", "county": "string", "adcode": "string", "level": "string",
+    "place_candidates": "string",
+    "encoding": "string", "is_template": "boolean", "errors": "Int64", "warnings": "Int64",
 }
+PLACE_COLUMNS = ("province", "prefecture", "county", "adcode", "level", "place_candidates")
 # Prepended to every per-report table, so a row says which report it is from.
 ID_COLUMNS: tuple[tuple[str, str], ...] = (("report_id", "string"), ("region", "string"), ("year", "Int64"))
 # table -> ((column, dtype), ...) of every corpus table: the one schema that a build
@@ -285,7 +289,8 @@ class _Assembly:
             rid = report_id(m.sha256)
             row.update(report_id=rid, region=m.region, year=m.year, template=m.template,
                        layout=m.layout, title=m.title, publisher=m.publisher, encoding=m.encoding,
-                       is_template=m.is_template, errors=res.counts[0], warnings=res.counts[1])
+                       is_template=m.is_template, errors=res.counts[0], warnings=res.counts[1],
+                       **{c: getattr(m, c) for c in PLACE_COLUMNS})
             if rid in self.seen:
                 row.update(status="duplicate", error="same content as an earlier file")
             else:

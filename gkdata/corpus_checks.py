@@ -2,6 +2,14 @@
 
 Within-report identities are in :mod:`gkdata.checks`; these need many reports
 (a publisher's earlier years, or peers), so they run on a corpus's long tables.
+
+A publisher's history is the reports of one place (:mod:`gkdata.places`): the same ``adcode``,
+``level`` and ``region`` (the publisher without its organ suffix, so ``开阳县人民政府`` of 2019 and
+``开阳县`` of 2020 are one government, and ``会宁县财政局`` and ``会宁县教育局`` two departments).
+Two 城关区, one in 拉萨市 and one in 兰州市, are two histories. A report whose name fits several
+places (``place_candidates``) is in no history but its own: it is compared with no other year, since
+which place's years they would be is not known. A publisher the gazetteer has no place for is keyed
+on its name, as printed.
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ def _cells(tables: dict) -> pd.DataFrame:
     usable = reports[(reports["status"] == "ok") & ~reports["is_template"].fillna(False)]
     ids = pd.Index(usable["report_id"])
     # a publisher id per usable report (-1: none), and a last -1 for get_indexer's -1 (not a usable report)
-    publisher = np.append(pd.factorize(usable["publisher"].fillna(usable["region"]))[0], -1).astype(np.int32)
+    publisher = np.append(pd.factorize(history(usable))[0], -1).astype(np.int32)
     template = pd.Categorical(usable["template"])
     pos, year, value, rows, cols, n = [], [], [], [], [], []
     for name, (a, b) in _DIMS.items():
@@ -52,6 +60,25 @@ def _cells(tables: dict) -> pd.DataFrame:
         "column": pd.api.types.union_categoricals(cols, ignore_order=True),
         "value": np.concatenate(value),
     }, copy=False)
+
+
+def history(reports: pd.DataFrame) -> pd.Series:
+    """Which publisher's history each report is in (module doc): a key per report, NA for none.
+
+    >>> r = pd.DataFrame({"report_id": ["a", "b", "c", "d"], "publisher": ["城关区", "城关区", "城关区", "壬县"],
+    ...                   "region": ["城关区"] * 3 + ["壬县"], "adcode": ["540102", "620102", None, None],
+    ...                   "level": ["county", "county", "county", None],
+    ...                   "place_candidates": [None, None, "540102 620102", None]}, dtype="string")
+    >>> history(r).tolist()
+    ['540102|county|城关区', '620102|county|城关区', 'only|c', 'name|壬县']
+    """
+    name = "name|" + reports["publisher"].fillna(reports["region"])
+    if "adcode" not in reports:  # tables from before places
+        return name
+    placed = reports["adcode"].notna() & reports["level"].notna()
+    key = reports["adcode"] + "|" + reports["level"] + "|" + reports["region"].fillna(reports["publisher"])
+    alone = "only|" + reports["report_id"]
+    return key.where(placed, alone.where(reports["place_candidates"].notna(), name))
 
 
 def _found(df: pd.DataFrame) -> pd.DataFrame:

@@ -28,6 +28,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "assumed_unit": (INFO, "an amount without a unit is taken as 万元"),
     "unread_unit": (WARNING, "a header declares a unit that cannot be read, so its amounts are NA"),
     "template_conflict": (WARNING, "labels of both templates occur"),
+    "place_ambiguous": (INFO, "the publisher's name fits several places and the report does not say which one"),
     # within one report
     "balance": (ERROR, "一 new + 二 carried over ≠ 三(七) results total + 四 carried forward"),
     "row_sum": (ERROR, "a total row ≠ the sum of the rows under it"),

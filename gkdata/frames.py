@@ -29,17 +29,28 @@ OUTCOME = _cat(L.keys("outcome"))
 SEVERITY = _cat(list(SEVERITIES))
 NARRATIVE_KEY = _cat(list(PATTERNS))
 
+LEVEL = _cat(["part", "total"])
+GROUP = _cat(L.RESULT_GROUPS)
+
 # table -> ((column, dtype), ...): the schema of every long table
 COLUMNS: dict[str, tuple[tuple[str, object], ...]] = {
-    "disclosure": (("item", ITEM), ("measure", MEASURE), ("value", "Float64"), ("unit", UNIT)),
-    "applications": (("row", ROW), ("applicant", APPLICANT), ("value", "Int64")),
-    "appeals": (("proceeding", PROCEEDING), ("outcome", OUTCOME), ("value", "Int64")),
+    "disclosure": (("item", ITEM), ("measure", MEASURE), ("value", "Float64"), ("unit", UNIT), ("level", LEVEL)),
+    "applications": (("row", ROW), ("applicant", APPLICANT), ("value", "Int64"), ("level", LEVEL),
+                     ("group", GROUP)),
+    "appeals": (("proceeding", PROCEEDING), ("outcome", OUTCOME), ("value", "Int64"), ("level", LEVEL)),
     "narrative": (("key", NARRATIVE_KEY), ("value", "Int64"), ("unit", "string"), ("sentence", "string")),
     "findings": (("check", "string"), ("severity", SEVERITY), ("table", "string"), ("row", "string"),
                  ("column", "string"), ("expected", "Float64"), ("actual", "Float64"), ("message", "string")),
 }
 # The columns that say which cell a value is, per table (the first two of each).
 KEYS = {name: tuple(c for c, _ in cols[:2]) for name, cols in COLUMNS.items() if name not in ("narrative", "findings")}
+# Columns that follow from a cell's keys, so a report's records do not hold them: :func:`pack` adds
+# them (and :func:`unplain` checks them). ``level``: ``total`` for a printed total of other cells of its
+# table (a 总计 column, 三(七) 办理结果总计), else ``part``; ``group``: a table-三 row's result group
+# (:data:`gkdata.labels.RESULT_GROUPS`, NA outside the results). So the parts sum to the totals.
+DERIVED = {"disclosure": ("level",), "applications": ("level", "group"), "appeals": ("level",)}
+_DIMENSION = {"item": "disclosure_item", "measure": "disclosure_measure", "row": "application_row",
+              "applicant": "applicant", "proceeding": "proceeding", "outcome": "outcome"}
 
 
 def _codes(dtype: pd.CategoricalDtype) -> dict:
@@ -61,14 +72,51 @@ def _pack(values: tuple, dtype: object) -> tuple:
     return (list(values),)
 
 
+def _derived_codes(name: str) -> dict[tuple[int, int], tuple[int, ...]]:
+    """(key code, key code) -> the codes of the table's :data:`DERIVED` columns."""
+    dims = [(dict(COLUMNS[name])[k], _DIMENSION[k]) for k in KEYS[name]]
+    (a_dtype, a_dim), (b_dtype, b_dim) = dims
+    out = {}
+    for i, a in enumerate(a_dtype.categories):
+        for j, b in enumerate(b_dtype.categories):
+            total = L.is_total(a_dim, a) or L.is_total(b_dim, b)
+            codes = [int(total)]
+            if "group" in DERIVED[name]:
+                group = L.result_group(a)
+                codes.append(-1 if group is None else GROUP.categories.get_loc(group))
+            out[i, j] = tuple(codes)
+    return out
+
+
+_DERIVED_CODES = {name: _derived_codes(name) for name in DERIVED}
+
+def _derive(name: str, a: array, b: array) -> list[array]:
+    """The codes of the :data:`DERIVED` columns of a table from its two key columns' codes."""
+    lookup, n = _DERIVED_CODES[name], len(DERIVED[name])
+    rows = [lookup.get((i, j), (-1,) * n) for i, j in zip(a, b)]  # a key that is NA: NA
+    return [array("b", (r[k] for r in rows)) for k in range(n)]
+
+
+def _stored(name: str) -> tuple[tuple[str, object], ...]:
+    """The columns of a table that its records hold (all but the :data:`DERIVED`)."""
+    derived = DERIVED.get(name, ())
+    return tuple(c for c in COLUMNS[name] if c[0] not in derived)
+
+
 def pack(name: str, records: list[tuple]) -> tuple[tuple, ...]:
     """Records of one table as compact columns, in the column order of :data:`COLUMNS`.
 
+    Records hold the stored columns (not the :data:`DERIVED`, which are added from the keys).
     A worker sends these rather than tuples, and a corpus grows by appending
     them (:class:`Columns`), so 100,000 reports are held as bytes, not objects.
     """
-    cols = list(zip(*records)) if records else [()] * len(COLUMNS[name])
-    return tuple(_pack(values, dtype) for (_, dtype), values in zip(COLUMNS[name], cols))
+    stored = _stored(name)
+    cols = list(zip(*records)) if records else [()] * len(stored)
+    packed = {col: _pack(values, dtype) for (col, dtype), values in zip(stored, cols)}
+    if name in DERIVED:
+        a, b = (packed[k][0] for k in KEYS[name])
+        packed.update({col: (codes,) for col, codes in zip(DERIVED[name], _derive(name, a, b))})
+    return tuple(packed[col] for col, _ in COLUMNS[name])
 
 
 class Columns:
@@ -146,7 +194,7 @@ def unplain(name: str, data: object) -> tuple[tuple, ...]:
     >>> packed = pack("appeals", [("review", "maintained", 3)])
     >>> unplain("appeals", plain("appeals", packed)) == packed
     True
-    >>> unplain("appeals", [[b"\\x7f"], [b"\\x00"], [b"", b""]])
+    >>> unplain("appeals", [[b"\\x7f"], [b"\\x00"], [b"", b""], [b"\\x00"]])
     Traceback (most recent call last):
     ValueError: appeals.proceeding: a category code out of range
     """
@@ -176,6 +224,11 @@ def unplain(name: str, data: object) -> tuple[tuple, ...]:
             raise ValueError(f"{name}: columns of different lengths")
         rows = n
         out.append(col_pieces)
+    if name in DERIVED:  # they follow from the keys: any other value is a wrong cell
+        at = {col: i for i, (col, _) in enumerate(columns)}
+        a, b = (out[at[k]][0] for k in KEYS[name])
+        if any(out[at[col]][0] != codes for col, codes in zip(DERIVED[name], _derive(name, a, b))):
+            raise ValueError(f"{name}: a {'/'.join(DERIVED[name])} that does not follow from its keys")
     return tuple(out)
 
 

@@ -349,6 +349,89 @@ def measure(key_: str, template: str) -> Label:
     raise KeyError(f"no measure {key_!r} in template {template}")
 
 
+# -- levels: which cells are printed totals of others (the ``level`` and ``group`` columns) ------------
+
+# Per dimension, the keys that are the printed total of the other keys of that dimension. A cell whose
+# key is one of them in either dimension is a ``total``; every other cell is a ``part`` (table 二 has no totals).
+TOTALS: dict[str, tuple[str, ...]] = {"application_row": ("results_total",), "applicant": ("total",),
+                                      "outcome": ("total",)}
+# 三、本年度办理结果 (一)…(六): the result groups whose rows 三(七) 办理结果总计 adds up.
+RESULT_GROUPS = ("granted", "partially_granted", "denied", "unable", "not_processed", "other_handling")
+
+
+def is_total(dimension: str, key_: str) -> bool:
+    """Whether a key is the printed total of the other keys of its dimension.
+
+    >>> is_total("applicant", "total"), is_total("application_row", "results_total"), is_total("outcome", "pending")
+    (True, True, False)
+    """
+    return key_ in TOTALS.get(dimension, ())
+
+
+def result_group(row: str) -> str | None:
+    """The result group (三(一)…(六)) a row of table 三 belongs to: the group it is or whose key it extends;
+    None outside the results (本年新收, 上年结转, 办理结果总计, 结转下年度).
+
+    >>> result_group("denied_state_secret"), result_group("other_handling_fee_unpaid"), result_group("results_total")
+    ('denied', 'other_handling', None)
+    """
+    for group in RESULT_GROUPS:
+        if row == group or row.startswith(group + "_"):
+            return group
+    return None
+
+
+# -- check names (the ``check`` column of findings), for display: never matched against report text ------
+
+CHECK_LABELS = (
+    Label("ambiguous_columns", "列位置不明", "Ambiguous columns"),
+    Label("invalid_value", "数值无效", "Invalid value"),
+    Label("wrong_unit", "单位不符", "Wrong unit"),
+    Label("unplaced_value", "数字无对应单元格", "Unplaced value"),
+    Label("unknown_label", "标签无法确定", "Unknown label"),
+    Label("missing_row", "缺少行", "Missing row"),
+    Label("missing_table", "缺少表格", "Missing table"),
+    Label("truncated", "表格截断", "Truncated table"),
+    Label("empty_table", "表格无数字", "Empty table"),
+    Label("unfilled_template", "未填写的模板", "Unfilled template"),
+    Label("assumed_unit", "推定单位", "Assumed unit"),
+    Label("unread_unit", "单位无法读取", "Unreadable unit"),
+    Label("template_conflict", "模板混用", "Template conflict"),
+    Label("place_ambiguous", "地方不明确", "Ambiguous place"),
+    Label("balance", "收到与办理不平衡", "Balance"),
+    Label("row_sum", "行合计不符", "Row sum"),
+    Label("column_sum", "列合计不符", "Column sum"),
+    Label("appeals_sum", "复议诉讼合计不符", "Appeals sum"),
+    Label("published_exceeds_total", "新公开超过总数", "Published exceeds total"),
+    Label("narrative_mismatch", "正文与表格不符", "Narrative mismatch"),
+    Label("carry_over_mismatch", "结转不衔接", "Carry-over mismatch"),
+    Label("change_mismatch", "增减不衔接", "Change mismatch"),
+    Label("year_over_year", "与往年相差悬殊", "Year over year"),
+    Label("outlier", "异常值", "Outlier"),
+)
+_CHECKS = {lab.key: lab for lab in CHECK_LABELS}
+
+
+def check_zh(check: str) -> str:
+    """Chinese name of a check (a finding's ``check``); an unknown check as it is.
+
+    >>> check_zh("balance"), check_zh("outlier")
+    ('收到与办理不平衡', '异常值')
+    """
+    lab = _CHECKS.get(check)
+    return lab.zh if lab else check
+
+
+def check_en(check: str) -> str:
+    """English name of a check; an unknown check as it is.
+
+    >>> check_en("carry_over_mismatch")
+    'Carry-over mismatch'
+    """
+    lab = _CHECKS.get(check)
+    return lab.en if lab else check
+
+
 # Chinese headers of the corpus columns of corpus tables, for display and Excel.
 COLUMN_ZH = {
     "report_id": "报告编号", "path": "文件", "status": "状态", "error": "原因", "region": "地区", "year": "年度",
@@ -357,8 +440,9 @@ COLUMN_ZH = {
     "item": "项目", "measure": "指标", "row": "项目", "applicant": "申请人", "proceeding": "类别",
     "outcome": "结果", "value": "数值", "unit": "单位", "key": "数据", "sentence": "原文",
     "check": "检查", "severity": "严重程度", "table": "表", "column": "列", "expected": "期望值",
-    "actual": "实际值", "message": "说明",
+    "actual": "实际值", "message": "说明", "level": "层级", "group": "办理结果类别",
 }
+LEVEL_ZH = {"part": "分项", "total": "合计"}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 TABLE_ZH = {"disclosure": "二、主动公开", "applications": "三、依申请公开", "appeals": "四、复议诉讼", "narrative": "正文"}
 

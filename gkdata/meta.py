@@ -381,6 +381,11 @@ def _before(run: str) -> tuple[str | None, bool]:
     """(publisher, is prose) from the characters before a title's year: a lead-in verb marks prose."""
     run = _TITLE_LEAD.sub("", run)
     leads = list(_LEAD.finditer(run))
+    if leads and leads[0].start() < 40:  # a verb inside a place's name is none (新发布依族乡): after the places
+        from .places import chains
+
+        named = chains(run)[0]
+        leads = [m for m in leads if m.start() >= named]
     if leads:
         return _name(re.sub("^[了的]", "", run[leads[-1].end():])), True
     return _name(run), False

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, BinaryIO
 
-from . import checks, formats, limits, narrative, sections, tables
+from . import checks, formats, limits, narrative, places, sections, tables
 from . import labels as L
 from .errors import ReportError
 from .findings import Finding, finding
@@ -50,6 +50,14 @@ class ReportMeta:
     encoding: str
     is_template: bool
     traditional: bool = False  # written in traditional characters (labels and headings were read simplified)
+    # where the publisher is (gkdata.places): names, the 6-digit code, the level (province | prefecture | county
+    # | township | department) and, for a name that fits several places, their codes; NA when not certain
+    province: str | None = None
+    prefecture: str | None = None
+    county: str | None = None
+    adcode: str | None = None
+    level: str | None = None
+    place_candidates: str | None = None
 
 
 class Report:
@@ -352,10 +360,12 @@ def read_report(source: str | os.PathLike | bytes | BinaryIO, *, name: str | Non
             "unfilled_template",
             f"the report is an unfilled template (placeholders {shown}); the {held} numbers in its tables are "
             "the template's, not the publisher's data, and are left NA"))
+    place, place_findings = places.locate(head.publisher, text, traditional=facts["traditional"])
+    findings += place_findings
     meta = ReportMeta(
         region=head.region, year=head.year, template=facts["template"], layout=facts["layout"],
         title=head.title, publisher=head.publisher, source=source_name, sha256=hashlib.sha256(data).hexdigest(),
-        encoding=encoding, is_template=is_template, traditional=facts["traditional"],
+        encoding=encoding, is_template=is_template, traditional=facts["traditional"], **place._asdict(),
     )
     report = Report(meta, records, findings)
     report.finding_records += checks.check_report(report)

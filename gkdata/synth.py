@@ -188,6 +188,7 @@ class Synthetic:
     printed: dict[str, Printed] | None = None  # table -> its grid as printed and which key each value cell holds
     cut: tuple[str, int] | None = None  # (table, grid row) the text ends in: that row and all after are unread
     seed: int | None = None  # generate(seed, template=, layout=rendering, anomaly=, style=) writes it again
+    seat: str | None = None  # the publisher's full name with the places it is in, printed in the preamble
 
     def __repr__(self) -> str:  # what a failing test needs to write the report again, not its tables
         return (f"generate({self.seed}, template={self.tables.template!r}, layout={self.rendering!r}, "
@@ -488,8 +489,8 @@ class _Printer:
             return "\n\n".join([text[:k], *text[k:]])
         if style.typos and len(text) > 4 and rng.random() < 0.05:  # (四)无法 提供
             i = rng.randrange(1, len(text))
-            # spaced and aligned split cells at spaces: never 1 .属于… or 1. 属于… there (a lone 1 is a value)
-            if self.layout not in ("spaced", "aligned") or not re.fullmatch(r"[\d.]*", text[:i]):
+            # spaced, aligned and pdf split cells at spaces: never 1 .属于… or 1. 属于… there (a lone 1 is a value)
+            if self.layout not in ("spaced", "aligned", "pdf") or not re.fullmatch(r"[\d.]*", text[:i]):
                 text = text[:i] + " " + text[i:]
         wraps = (self.layout == "tabbed" or (self.layout == "blank-line" and role == "header"))
         if style.wrap and wraps and len(_CJK.findall(text)) >= 4 and rng.random() < 0.15:
@@ -935,7 +936,7 @@ def _place_cut(printed: dict[str, Printed], rng: random.Random) -> tuple[str, in
 
 
 def render(t: Tables, layout: str | Rendering, *, publisher: str, year: int, style: Style = Style(),
-           seed: int = 0) -> str:
+           seed: int = 0, seat: str | None = None) -> str:
     """The full text of a report with these tables, in one layout (a name of RENDERINGS or a Rendering).
 
     >>> t, _ = draw(random.Random(3), "2019", "巴青县")
@@ -946,11 +947,11 @@ def render(t: Tables, layout: str | Rendering, *, publisher: str, year: int, sty
     >>> "\\n一、本年新收政府信息公开申请数量 | 1 | 1 | 0 | 0 | 0 | 0 | 2 |\\n" in text
     True
     """
-    return _render(t, layout, publisher=publisher, year=year, style=style, seed=seed)[0]
+    return _render(t, layout, publisher=publisher, year=year, style=style, seed=seed, seat=seat)[0]
 
 
 def _render(t: Tables, layout: str | Rendering, *, publisher: str, year: int, style: Style, seed: int,
-            ) -> tuple[str, dict[str, Printed], tuple[str, int] | None]:
+            seat: str | None = None) -> tuple[str, dict[str, Printed], tuple[str, int] | None]:
     """The text, each table as printed, and where the text was cut (table, grid row) if it was."""
     rd = layout if isinstance(layout, Rendering) else Rendering(layout) if layout in RENDERINGS else None
     if rd is None:
@@ -962,6 +963,8 @@ def _render(t: Tables, layout: str | Rendering, *, publisher: str, year: int, st
     title = f"{publisher}{year}{rng.choice(('年', '年度'))}政府信息公开工作年度报告"
     preamble = (f"本报告根据《中华人民共和国政府信息公开条例》要求编制，所列数据的统计期限为{year}年1月1日至"
                 f"{year}年12月31日。如对本报告有疑问，请与{publisher}联系。")
+    if seat:  # where the publisher is (as real reports name their province): what tells same-name places apart
+        preamble += f"本报告电子版可在{seat}网站查阅。"
     overview = _overview(t, publisher, year)
     printed: dict[str, Printed] = {}
     for name, build in zip(TABLES, (disclosure_cells, application_cells, appeals_cells)):
@@ -1018,19 +1021,159 @@ def _cut(text: str) -> str:
 
 # -- reports and corpora --------------------------------------------------------------------
 
-_PLACE = "安宁平和顺德兴华阳泉山川江河湖海东西南北中新永长乐昌盛丰富康泰清源云龙凤林松柏金石玉城明光宜春"
-_KIND = ("县", "市", "区", "县人民政府", "市人民政府办公室", "乡", "镇人民政府", "区人民政府")
+# Publishers are real places of the gazetteer (gkdata.places): governments, their departments and
+# townships, with their codes, so a generated corpus has real geography and the same names in several
+# places (城关区 in 拉萨市 and in 兰州市, 82 城关镇). Each report prints its publisher's full name with the
+# places it is in (its seat), as real reports name their province, so that the reader can tell them apart.
+
+class Publisher(NamedTuple):
+    """A generated publisher: ``name`` as its title prints it, ``seat`` its full name with the places it is in
+    (``甘肃省兰州市城关区人民政府``) and the place the reader must find (:class:`gkdata.places.Place` fields)."""
+
+    name: str
+    seat: str
+    adcode: str  # the 6-digit code of its province, prefecture or county (a township's: its county's)
+    level: str  # province | prefecture | county | township | department
+
+
+_DEPARTMENTS = {  # the departments of a government, by its level (a municipality's are a prefecture's)
+    "county": ("财政局", "教育局", "民政局", "司法局", "自然资源局", "住房和城乡建设局", "交通运输局", "农业农村局",
+               "水利局", "卫生健康局", "市场监督管理局", "人力资源和社会保障局", "应急管理局", "统计局", "审计局",
+               "文化和旅游局", "退役军人事务局", "医疗保障局", "人民政府办公室"),
+    "prefecture": ("财政局", "教育局", "民政局", "司法局", "自然资源局", "生态环境局", "住房和城乡建设局", "交通运输局",
+                   "农业农村局", "水利局", "卫生健康委员会", "市场监督管理局", "人力资源和社会保障局", "应急管理局",
+                   "统计局", "审计局", "发展和改革委员会", "文化和旅游局", "人民政府办公室"),
+    "province": ("财政厅", "教育厅", "民政厅", "司法厅", "自然资源厅", "生态环境厅", "住房和城乡建设厅", "交通运输厅",
+                 "农业农村厅", "水利厅", "卫生健康委员会", "市场监督管理局", "人力资源和社会保障厅", "应急管理厅",
+                 "统计局", "审计厅", "发展和改革委员会", "文化和旅游厅", "人民政府办公厅"),
+}
+_MUNICIPALITIES = ("110000", "120000", "310000", "500000")
+# the kind of publisher of each number, by the number modulo 8: a government by its name alone (most
+# titles), a government by its organ's name, a department, a township
+_SLOTS = ("bare", "bare", "bare", "organ", "department", "department", "township", "department")
+_NAME = re.compile("[\u4e00-\u9fff]+")  # names a title prints as they are (no rarer ideographs)
+
+
+def _organ(d) -> str:
+    """The name of a division's government organ: 人民政府, 行政公署 (地区, 盟), 办事处 (街道)."""
+    if d.level == 4:
+        return "办事处" if d.name.endswith("街道") else "人民政府"
+    return "行政公署" if d.level == 2 and d.name.endswith(("地区", "盟")) else "人民政府"
+
+
+class _Publishers:
+    """Publisher number -> :class:`Publisher`, drawn once in a fixed order from the gazetteer.
+
+    Three shuffled pools (governments; departments; townships) are taken from by :data:`_SLOTS`, the next
+    pool when one runs out, so every number gives another place or department (as many as the gazetteer
+    has: about 100,000). Among the governments, the counties whose name another county shares come early,
+    every other one from the fourth on: a corpus of a few dozen publishers has several same-name places.
+    """
+
+    def __init__(self) -> None:
+        from . import places
+
+        self.places = places
+        rng = random.Random("gkdata.synth.publishers")
+        ok = [d for d in places.divisions() if _NAME.fullmatch(d.name) and d.code[:2] not in ("81", "82")]
+        governments = [d for d in ok if d.level <= 3]
+        names = Counter(d.name for d in governments if d.level == 3)
+        shared = [d for d in governments if d.level == 3 and names[d.name] > 1]
+        groups = [list(g) for _, g in groupby(sorted(shared, key=lambda d: (d.name, d.code)), key=lambda d: d.name)]
+        rng.shuffle(groups)
+        rest = [d for d in governments if not (d.level == 3 and names[d.name] > 1)]
+        rng.shuffle(rest)
+        same = [d for g in groups for d in g]
+        order = rest[:3]
+        for i, d in enumerate(rest[3:]):
+            if i % 2 == 0 and same:
+                order.append(same.pop(0))
+            order.append(d)
+        departments = [(d, k) for d in governments
+                       for k in range(len(_DEPARTMENTS[self._kind(d)]))]
+        rng.shuffle(departments)
+        townships = [d for d in ok if d.level == 4]
+        rng.shuffle(townships)
+        self.pools = {"government": iter(order), "department": iter(departments), "township": iter(townships)}
+        self.drawn: list[Publisher] = []
+
+    @staticmethod
+    def _kind(d) -> str:
+        return "prefecture" if d.code in _MUNICIPALITIES else ("province", "prefecture", "county")[d.level - 1]
+
+    def __getitem__(self, i: int) -> Publisher:
+        while len(self.drawn) <= i:
+            self.drawn.append(self._next(len(self.drawn)))
+        return self.drawn[i]
+
+    def _next(self, i: int) -> Publisher:
+        slot = _SLOTS[i % len(_SLOTS)]
+        first = "government" if slot in ("bare", "organ") else slot
+        for pool in (first, *(p for p in self.pools if p != first)):
+            item = next(self.pools[pool], None)
+            if item is not None:
+                return getattr(self, f"_{pool}")(item, slot, i)
+        raise IndexError(f"no publisher number {i}: the gazetteer has no more places")
+
+    def _government(self, d, slot: str, i: int) -> Publisher:
+        organ = _organ(d)
+        p = self.places.place_of(d.code)
+        return Publisher(d.name + organ * (slot == "organ"), self.places.full_name(d.code) + organ, p.adcode, p.level)
+
+    def _department(self, item, slot: str, i: int) -> Publisher:
+        d, k = item
+        name = _DEPARTMENTS[self._kind(d)][k]
+        p = self.places.place_of(d.code)
+        return Publisher(d.name + name, self.places.full_name(d.code) + name, p.adcode, "department")
+
+    def _township(self, d, slot: str, i: int) -> Publisher:
+        organ = _organ(d)
+        above = self.places.division(d.parent)
+        name = d.name + organ if i // len(_SLOTS) % 2 == 0 else above.name + d.name  # 城关镇人民政府, 会宁县城关镇
+        return Publisher(name, self.places.full_name(d.code) + organ, self.places.place_of(d.code).adcode, "township")
+
+
+_PUBLISHERS: _Publishers | None = None
+
+
+def publisher_of(i: int) -> Publisher:
+    """The publisher of a number: a real government, department or township (:class:`Publisher`).
+
+    >>> publisher_of(0)
+    Publisher(name='宁化县', seat='福建省三明市宁化县人民政府', adcode='350424', level='county')
+    """
+    global _PUBLISHERS
+    if _PUBLISHERS is None:
+        _PUBLISHERS = _Publishers()
+    return _PUBLISHERS[i]
+
+
+def publisher_at(code: str, department: str | None = None) -> Publisher:
+    """The publisher of a division by its code (:func:`gkdata.places.division`): its government, or one
+    of its departments (``department="财政局"``).
+
+    >>> publisher_at("620422"), publisher_at("620422", "财政局").seat
+    (Publisher(name='会宁县', seat='甘肃省白银市会宁县人民政府', adcode='620422', level='county'), '甘肃省白银市会宁县财政局')
+    """
+    from . import places
+
+    d = places.division(code)
+    if d is None:
+        raise KeyError(f"no division {code!r} in the gazetteer")
+    p = places.place_of(code)
+    if department:
+        return Publisher(d.name + department, places.full_name(code) + department, p.adcode, "department")
+    return Publisher(d.name, places.full_name(code) + _organ(d), p.adcode, p.level)
 
 
 def publisher_name(i: int) -> str:
-    """A distinct made-up publisher per number.
+    """The name of publisher number ``i`` (:func:`publisher_of`); numbers 0, 1 and 2 are counties named
+    alone, so their region is their name. Two numbers may name two places of one name (``城关区``).
 
-    >>> publisher_name(0), publisher_name(1) != publisher_name(0)
-    ('安安县', True)
+    >>> publisher_name(0) == publisher_of(0).name, publisher_name(1) != publisher_name(0)
+    (True, True)
     """
-    n, p = len(_PLACE), len(_KIND)
-    name = _PLACE[i % n] + _PLACE[i // n % n] + (_PLACE[i // n // n % n] if i >= n * n else "")
-    return name + _KIND[i // (n * n * n) % p if i >= n * n * n else i % p]
+    return publisher_of(i).name
 
 
 def _template_of(year: int, rng: random.Random) -> str:
@@ -1039,12 +1182,16 @@ def _template_of(year: int, rng: random.Random) -> str:
 
 
 def generate(seed: int, *, template: str | None = None, layout: str | Rendering | None = None,
-             anomaly: str | None = None, style: Style | None = None, publisher: str | None = None,
+             anomaly: str | None = None, style: Style | None = None, publisher: str | Publisher | None = None,
              year: int | None = None, last: Synthetic | None = None) -> Synthetic:
     """One synthetic report; every choice left ``None`` is drawn from ``seed``.
 
     ``layout`` is a name of :data:`RENDERINGS` (with its default options) or a
     :class:`Rendering`; left ``None``, one of the seeds' :data:`LAYOUTS` is drawn.
+
+    ``publisher``: a name, or a :class:`Publisher` (whose seat the text prints, so the reader finds its
+    place); left ``None``, the last report's, else one of :func:`publisher_of` drawn from ``seed``. A name
+    that fits several places and has no seat gives a ``place_ambiguous`` finding.
 
     ``last`` is the same publisher's report of the year before: its 结转下年度 becomes
     this year's 上年结转 and its items plus changes this year's 上一年项目数量 (the
@@ -1055,7 +1202,10 @@ def generate(seed: int, *, template: str | None = None, layout: str | Rendering 
     ('total', True)
     """
     rng = random.Random(seed)
-    publisher = publisher or (last.publisher if last else publisher_name(rng.randrange(10_000)))
+    seat = last.seat if last and not publisher else None
+    publisher = publisher or (last.publisher if last else publisher_of(rng.randrange(10_000)))
+    if isinstance(publisher, Publisher):
+        publisher, seat = publisher.name, publisher.seat
     year = year or (last.year + 1 if last else None)
     if year is None:
         year = rng.choice((2019, 2020) if template == "2019" else (2021, 2022, 2023) if template else range(2019, 2024))
@@ -1070,11 +1220,19 @@ def generate(seed: int, *, template: str | None = None, layout: str | Rendering 
     amount = ("centralized_procurement", "amount")
     if template == "2019" and style.money == "bare" and printed.disclosure[amount] is not None:
         found.add(Expected("assumed_unit", "disclosure", "centralized_procurement", "amount"))
+    if not seat and len(_places().readings(publisher)) > 1:  # nothing in the text says which place it is
+        found.add(Expected("place_ambiguous", None, None, None))
     rendering = layout if isinstance(layout, Rendering) else Rendering(layout)
     text, cells, cut = _render(printed, rendering, publisher=publisher, year=year, style=style,
-                               seed=rng.randrange(2 ** 32))
-    return Synthetic(text, printed, tuple(sorted(found, key=str)), rendering.layout, style, publisher, year, anomaly,
-                     rendering, cells, cut, seed)
+                               seed=rng.randrange(2 ** 32), seat=seat)
+    return Synthetic(str(text), printed, tuple(sorted(found, key=str)), rendering.layout, style, publisher, year,
+                     anomaly, rendering, cells, cut, seed, seat, getattr(text, "data", None))
+
+
+def _places():
+    from . import places
+
+    return places
 
 
 def _pick(name: str, rng: random.Random) -> str | Rendering:
@@ -1082,7 +1240,7 @@ def _pick(name: str, rng: random.Random) -> str | Rendering:
     return name if name in LAYOUTS else Rendering.random(name, random.Random(rng.randrange(2 ** 32)))
 
 
-def series(seed: int, years: int, *, first_year: int = 2019, publisher: str | None = None,
+def series(seed: int, years: int, *, first_year: int = 2019, publisher: str | Publisher | None = None,
            anomaly_rate: float = 0.1, renderings: Sequence[str] = LAYOUTS) -> Iterator[Synthetic]:
     """One publisher's reports for consecutive years, chained (carry-over, item counts).
 
@@ -1095,7 +1253,7 @@ def series(seed: int, years: int, *, first_year: int = 2019, publisher: str | No
     True
     """
     rng = random.Random(seed)
-    publisher = publisher or publisher_name(rng.randrange(10_000))
+    publisher = publisher or publisher_of(rng.randrange(10_000))
     layout = _pick(rng.choice(renderings), rng)  # a publisher mostly keeps its website, so its layout
     seeds_only = tuple(renderings) == LAYOUTS
     last = None
@@ -1115,7 +1273,8 @@ def write_corpus(out_dir: str | os.PathLike, n: int, seed: int = 0, *, anomaly_r
     """Write ``n`` reports of publishers with 1–5 consecutive years each, and ``manifest.jsonl``.
 
     Files are ``<publisher number>_<year>.txt``; each manifest line names one
-    file with its publisher, year, template, layout (and its rendering's options),
+    file with its publisher (its name, seat, and the adcode and level the reader must find: real places,
+    :func:`publisher_of`), year, template, layout (and its rendering's options),
     style, anomaly and the findings it must give (``carry_over_mismatch`` across
     its publisher's years). Layouts are drawn from ``renderings``.
 
@@ -1134,12 +1293,13 @@ def write_corpus(out_dir: str | os.PathLike, n: int, seed: int = 0, *, anomaly_r
                 break
             years = min(rng.randint(1, 5), n - len(paths))
             for s in series(rng.randrange(2 ** 32), years, first_year=rng.randint(2019, 2025 - years),
-                            publisher=publisher_name(i), anomaly_rate=anomaly_rate, renderings=renderings):
+                            publisher=publisher_of(i), anomaly_rate=anomaly_rate, renderings=renderings):
                 path = out / f"{i:05d}_{s.year}.txt"
                 path.write_bytes(s.data)
                 paths.append(path)
                 manifest.write(json.dumps({
-                    "file": path.name, "publisher": s.publisher, "year": s.year, "template": s.tables.template,
+                    "file": path.name, "publisher": s.publisher, "seat": s.seat, "adcode": publisher_of(i).adcode,
+                    "level": publisher_of(i).level, "year": s.year, "template": s.tables.template,
                     "layout": s.layout, "rendering": s.rendering.options, "style": asdict(s.style),
                     "anomaly": s.anomaly,
                     "expected": [list(e) for e in s.expected]}, ensure_ascii=False) + "\n")

@@ -15,12 +15,14 @@ an empty cell in Excel.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from . import frames
 from . import labels as L
+from .findings import THRESHOLDS
 from .labels import COLUMN_ZH, SEVERITY_ZH, TABLE_ZH
 
 if TYPE_CHECKING:
@@ -32,21 +34,45 @@ MAIN_ROWS = {
     "appeals": ("review", "litigation_direct", "litigation_after_review"),
 }
 # 三、本年度办理结果 (一)…(六): a row belongs to the group it is or whose key it extends.
-OUTCOME_GROUPS = ("granted", "partially_granted", "denied", "unable", "not_processed", "other_handling")
+OUTCOME_GROUPS = L.RESULT_GROUPS
+# The figures read from the prose (gkdata.narrative.PATTERNS), in Chinese.
+NARRATIVE_ZH = {
+    "proactive_total": "主动公开信息总数", "proactive_website": "政府网站公开信息数",
+    "proactive_new_media": "政务新媒体公开信息数", "proactive_reading_points": "查阅点公开信息数",
+    "proactive_other": "其他方式公开信息数", "consultations_total": "咨询总人次", "consultations_onsite": "现场咨询人次",
+    "consultations_online": "网上咨询人次", "consultations_phone": "电话咨询人次", "applications_received": "收到申请数",
+}
 
 
 def label(key: str | None, template: str | None = None) -> str | None:
     """The Chinese label of a key; a key outside the label table (e.g. a narrative figure) as it is.
 
-    >>> label("new_made", "2021"), label("new_made"), label("applications_received")
-    ('本年制发件数', '本年新制作数量', 'applications_received')
+    >>> label("new_made", "2021"), label("new_made"), label("applications_received"), label("weird")
+    ('本年制发件数', '本年新制作数量', '收到申请数', 'weird')
     """
     if key is None or pd.isna(key):
         return None
     try:
         return L.zh(key, template if template in L.TEMPLATES else None)
     except KeyError:
-        return key
+        return NARRATIVE_ZH.get(key, key)
+
+
+def trim(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with only the categories its rows use in each categorical column (order kept).
+
+    The key columns of the long tables hold every label of both templates, so that a
+    report, a corpus and a Parquet round trip share dtypes; pandas and seaborn show every
+    category (a 2019 report's table 三 would get the 2021 rows as empty bars or legend
+    entries). Trim a table, or a selection of it, before charting or grouping it.
+
+    >>> import gkdata
+    >>> a = gkdata.read_report("data/raw/004_8b07afbb35c54ec3.txt").applications
+    >>> len(a["row"].cat.categories), len(trim(a)["row"].cat.categories)
+    (26, 23)
+    """
+    cats = [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)]
+    return df.assign(**{c: df[c].cat.remove_unused_categories() for c in cats})
 
 
 def _templates(corpus: Corpus) -> pd.Series:
@@ -54,36 +80,172 @@ def _templates(corpus: Corpus) -> pd.Series:
     return r.set_index("report_id")["template"]
 
 
+_KEY_COLUMNS = ("item", "measure", "row", "applicant", "proceeding", "outcome", "column", "group", "key")
+
+
+def _labels(keys: pd.Series, template: pd.Series) -> pd.Series:
+    """Chinese labels of a column of keys, each in its report's template (computed once per key and template)."""
+    k = keys.astype("string")
+    frame = pd.DataFrame({"k": k, "t": template.astype("string").where(template.isin(L.TEMPLATES))})
+    pairs = frame.drop_duplicates()
+    names = [label(a if pd.notna(a) else None, b if pd.notna(b) else None) for a, b in zip(pairs["k"], pairs["t"])]
+    lookup = pd.Series(names, index=pd.MultiIndex.from_frame(pairs), dtype="string")
+    out = lookup.reindex(pd.MultiIndex.from_frame(frame)).to_numpy()
+    return pd.Series(out, index=keys.index, dtype="string")
+
+
 def chinese(corpus: Corpus, name: str) -> pd.DataFrame:
     """A corpus table for reading: keys as Chinese labels (each report's template), Chinese headers.
 
+    In ``findings`` the check is named in Chinese (:func:`gkdata.labels.check_zh`), ``说明`` is
+    the message in Chinese (:func:`message_zh`) and ``说明（英文）`` the message as the reader wrote it.
+
     >>> import gkdata
-    >>> d = chinese(gkdata.read_reports("data/raw"), "disclosure")
+    >>> c = gkdata.read_reports("data/raw")
+    >>> d = chinese(c, "disclosure")
     >>> d.columns.tolist()
-    ['报告编号', '地区', '年度', '项目', '指标', '数值', '单位']
+    ['报告编号', '地区', '年度', '项目', '指标', '数值', '单位', '层级']
     >>> print(*d[d["地区"] == "会宁县"].iloc[-1][["项目", "指标", "数值", "单位"]])
     政府集中采购 采购总金额 75647.67 万元
+    >>> f = chinese(c, "findings")
+    >>> print(*f[f["地区"] == "阿里地区"].iloc[2][["检查", "说明"]])
+    收到与办理不平衡 总计：本年新收 + 上年结转 = 18，但办理结果总计 + 结转下年度 = 671
     """
     t = getattr(corpus, name)
     template = t["report_id"].map(_templates(corpus)) if "report_id" in t else pd.Series(None, index=t.index)
     cols = {}
     for col in t.columns:
         s = t[col]
-        if col in ("item", "measure", "row", "applicant", "proceeding", "outcome", "column"):
-            s = pd.Series([label(k, tp) for k, tp in zip(s.astype("string"), template)], index=t.index, dtype="string")
+        if col in _KEY_COLUMNS and not (col == "key" and name != "narrative"):
+            s = _labels(s, template)
         elif col == "severity":
-            s = s.astype("string").map(SEVERITY_ZH)
+            s = s.astype("string").map(SEVERITY_ZH).astype("string")
+        elif col == "level" and name in frames.KEYS:  # a cell's level (part or total)
+            s = s.astype("string").map(L.LEVEL_ZH).astype("string")
         elif col == "table" and name == "findings":
             s = s.map(TABLE_ZH).fillna(s).astype("string")
+        elif col == "check":
+            s = s.map(L.check_zh).astype("string")
+        elif col == "message" and name == "findings":
+            cols[COLUMN_ZH["message"]] = pd.Series(message_zh(t, template), index=t.index, dtype="string")
+            cols[COLUMN_ZH["message"] + "（英文）"] = s
+            continue
         cols[COLUMN_ZH.get(col, col)] = s
     return pd.DataFrame(cols)
 
 
-def printed(corpus: Corpus, name: str) -> pd.DataFrame:
+def _num(x: object) -> str:
+    if x is None or pd.isna(x):
+        return "?"
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+_CELLS = re.compile(r"\(((?:'[^']*' ?)+)\)")
+# one row of an ambiguous_columns message: "表三 予以公开: 3 cells for 7 columns ('7' '1' '8')[, the last … 总计]"
+_AMBIGUOUS_ROW = re.compile(r"(表[二三四][^:·—]*?): \d+ cells for \d+ columns \(((?:'[^']*' ?)+)\)"
+                            r"(, the last, [^,]+, equals the sum of the others and is kept as 总计)?")
+_TABLE_NO = {"disclosure": "表二", "applications": "表三", "appeals": "表四", "narrative": "正文"}
+
+
+def _message_zh(check: str, table: str | None, row: str | None, column: str | None, expected: object,
+                actual: object, year: object, english: str, template: str | None) -> str:
+    """One finding's message in Chinese, from its fields (and the text it quotes)."""
+    tab = _TABLE_NO.get(table, "") if table else ""
+    r = label(row, template) if row else ""
+    c = label(column, template) if column else ""
+    e, a = _num(expected), _num(actual)
+    quotes = _QUOTED.findall(english or "")
+    q = f"“{quotes[0]}”" if quotes else ""
+    cells = _CELLS.search(english or "")
+    where = " ".join(x for x in (tab, r) if x)
+    at = f"{where} / {c}" if c else where
+    last = f"{int(year) - 1} 年" if year is not None and pd.notna(year) else "上一年"
+    t = THRESHOLDS
+    messages = {
+        "balance": f"{c}：本年新收 + 上年结转 = {e}，但办理结果总计 + 结转下年度 = {a}",
+        "row_sum": f"{c}：办理结果总计为 {a}，但其上各项办理结果之和为 {e}",
+        "column_sum": f"{r}：总计为 {a}，但各类申请人之和为 {e}",
+        "appeals_sum": f"{r}：总计为 {a}，但结果维持 + 结果纠正 + 其他结果 + 尚未审结 = {e}",
+        "published_exceeds_total": f"{r}：本年新公开数量 {e} 超过对外公开总数量 {a}，累计总数不应少于本年新增",
+        "narrative_mismatch": (f"正文称收到申请 {a} 件，表三为 {e} 件" if row == "applications_received"
+                               else f"正文中{r}为 {a}，但其各分项之和为 {e}"),
+        "carry_over_mismatch": f"{c}：上年结转为 {a}，但{last}报告的结转下年度为 {e}",
+        "change_mismatch": f"{r}：上一年项目数量为 {a}，但{last}报告的上一年项目数量加本年增/减为 {e}",
+        "year_over_year": (f"{r} / {c}：{a}，而往年的中位数为 {e}（规则：相差 {t['year_over_year_factor']:g} 倍以上"
+                           f"且至少 {t['year_over_year_min_change']}）"),
+        "outlier": (f"{r} / {c}：{a}，远离同类报告的中位数 {e}（规则：取对数后的稳健 z 值 |z| ≥ "
+                    f"{t['outlier_z_info']:g}）"),
+        "ambiguous_columns": _ambiguous_zh(english, where, cells),
+        "invalid_value": f"{at}：单元格内容{q}不是该列可填的数字，记为空值",
+        "wrong_unit": f"{at}：单元格{q}的单位与该列不符，记为空值",
+        "unplaced_value": f"{where}：{q + '之后' if q else ''}有数字不在任何数据单元格中，未予采用",
+        "unknown_label": f"{where}：行标签{q}与两个标签同样接近，不按任何一个读取，其数字未予采用",
+        "missing_row": f"{tab}：未找到模板中的“{r}”一行",
+        "missing_table": f"报告中没有{tab}（{TABLE_ZH.get(table, '')}）",
+        "truncated": (f"文本在{tab}中截断（{'“' + r + '”之后' if r else '第一行数据之前'}）：截断处所在行及其后各行"
+                      "记为空值（文件不完整）"),
+        "empty_table": f"{tab}存在但没有任何数字，各单元格记为空值，而非 0",
+        "unfilled_template": "报告是未填写的模板，表中的数字是模板自带的，不是发布机关的数据，记为空值",
+        "assumed_unit": f"{r} {c}：单元格和表头都没有单位，按万元计",
+        "unread_unit": f"{r} {c}：表头声明的单位无法完整读出，金额记为空值",
+        "template_conflict": (f"表二 {r}：按另一模板的列印制，按其自身的列读取" if r
+                              else "同时出现两种模板的标签，按本报告的模板读取"),
+        "place_ambiguous": _place_zh(english),
+    }
+    return messages.get(check, english)
+
+
+_PLACES = re.compile(r"^(.+?) fits (\d+) places: (.+?)(?: … \(\d+ in all\))?; the report (names more than one)?")
+
+
+def _place_zh(english: str) -> str:
+    m = _PLACES.match(english or "")
+    if not m:
+        return "发布机关的名称可对应多个地方，报告未写明是哪一个，地方不明，各地方不同的字段记为空值"
+    who, n, shown, more = m.groups()
+    said = "报告提到的不止其中一个" if more else "报告没有写明省、地、县，无法区分"
+    return f"“{who}”可对应 {n} 个地方：{shown}；{said}，地方不明，各地方不同的字段记为空值"
+
+
+def _ambiguous_zh(english: str, where: str, cells: re.Match | None) -> str:
+    rows = _AMBIGUOUS_ROW.findall(english or "")
+    if len(rows) > 1 or (rows and rows[0][2]):
+        said = "；".join(f"{w}（{c.strip()}" + ("，末一个数等于其余之和，作为总计保留" if kept else "") + "）"
+                        for w, c, kept in rows)
+        return f"{said}：这些行的空单元格丢失，数字无法确定属于哪一列，记为空值"
+    return (f"{where}：这一行的空单元格丢失，数字" + (f"（{cells.group(1).strip()}）" if cells else "")
+            + "无法确定属于哪一列，记为空值")
+
+
+def message_zh(findings: pd.DataFrame, template: pd.Series | None = None) -> list[str]:
+    """The findings' messages in Chinese, made from their fields (check, table, row, column, expected,
+    actual, year) so each reads as a sentence in Chinese; a check without a Chinese sentence keeps its message.
+
+    ``template`` (per row) names the labels as the report's template prints them.
+    """
+    n = len(findings)
+    year = findings["year"] if "year" in findings else [None] * n
+    tp = template if template is not None else [None] * n
+    return [_message_zh(*(None if x is None or x is pd.NA or (isinstance(x, float) and x != x) else x for x in row),
+                        e, t if isinstance(t, str) else None)
+            for *row, e, t in zip(findings["check"], findings["table"], findings["row"], findings["column"],
+                                  findings["expected"], findings["actual"], year, findings["message"], tp)]
+
+
+def ids(corpus: Corpus) -> pd.DataFrame:
+    """One row per report: report_id, region, year, publisher, template (the reports that were read)."""
+    r = corpus.reports.dropna(subset=["report_id"])
+    r = r[r["status"] == "ok"].drop_duplicates("report_id")
+    return r[["report_id", "region", "year", "publisher", "template"]].reset_index(drop=True)
+
+
+def printed(corpus: Corpus, name: str, keys: bool = False) -> pd.DataFrame:
     """Each report's table as printed, stacked: one row per report and printed row, columns across.
 
     Columns: report_id, region, year, the row label (Chinese, the report's template),
-    then the Chinese labels of the columns (applicants or outcomes).
+    then the Chinese labels of the columns (applicants or outcomes); with ``keys`` the
+    row's key last (``key``), to find a cell by report and row.
 
     >>> import gkdata
     >>> a = printed(gkdata.read_reports("data/raw"), "applications")
@@ -94,18 +256,21 @@ def printed(corpus: Corpus, name: str) -> pd.DataFrame:
     """
     index, columns = frames.KEYS[name]
     t = getattr(corpus, name)
-    keys = ["report_id", "region", "year", index]
+    id_cols = ["report_id", "region", "year", index]
     wide = t.pivot(index=["report_id", index], columns=columns, values="value")
-    order = t[keys].drop_duplicates(["report_id", index])  # the reports' and rows' own order
+    order = t[id_cols].drop_duplicates(["report_id", index])  # the reports' and rows' own order
     wide = wide.reindex(pd.MultiIndex.from_frame(order[["report_id", index]]))
     wide.columns = [label(c) for c in wide.columns]
     template = order["report_id"].map(_templates(corpus))
     rows = pd.DataFrame({
         COLUMN_ZH["report_id"]: order["report_id"].to_numpy(), COLUMN_ZH["region"]: order["region"].to_numpy(),
         COLUMN_ZH["year"]: order["year"].to_numpy(),
-        COLUMN_ZH[index]: [label(k, tp) for k, tp in zip(order[index].astype("string"), template)],
+        COLUMN_ZH[index]: _labels(order[index], template).to_numpy(),
     })
-    return pd.concat([rows, wide.reset_index(drop=True)], axis=1)
+    out = pd.concat([rows, wide.reset_index(drop=True)], axis=1)
+    if keys:
+        out["key"] = order[index].astype("string").to_numpy()
+    return out
 
 
 def totals(applications: pd.DataFrame, appeals: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -129,15 +294,13 @@ def totals(applications: pd.DataFrame, appeals: pd.DataFrame | None = None) -> p
 
 
 def outcome_group(row: str) -> str | None:
-    """The result group (三(一)…(六)) a row of table 三 belongs to; None outside the results.
+    """The result group (三(一)…(六)) a row of table 三 belongs to; None outside the results
+    (the ``group`` column of the applications table, :func:`gkdata.labels.result_group`).
 
     >>> outcome_group("denied_state_secret"), outcome_group("other_handling_fee_unpaid"), outcome_group("new_received")
     ('denied', 'other_handling', None)
     """
-    for group in OUTCOME_GROUPS:
-        if row == group or row.startswith(group + "_"):
-            return group
-    return None
+    return L.result_group(row)
 
 
 def outcome_shares(applications: pd.DataFrame) -> pd.DataFrame:
@@ -154,11 +317,16 @@ def outcome_shares(applications: pd.DataFrame) -> pd.DataFrame:
     partially_granted      3    0.3
     """
     t = applications[applications["applicant"] == "total"]
-    group = t["row"].astype("string").map(outcome_group)
-    t = t.assign(group=pd.Categorical(group, categories=OUTCOME_GROUPS, ordered=True)).dropna(subset=["group"])
+    if "group" not in t:  # a table from before the group column
+        t = t.assign(group=pd.Categorical(t["row"].astype("string").map(outcome_group), categories=OUTCOME_GROUPS,
+                                          ordered=True))
+    t = t.dropna(subset=["group"])
     keys = ["report_id", "group"]
-    out = t.groupby(keys, sort=False, observed=True)["value"].sum(skipna=False).reset_index()
-    whole = out.groupby("report_id", sort=False)["value"].transform(lambda s: s.sum(skipna=False))
+    by = t.groupby(keys, sort=False, observed=True)["value"]
+    out = by.sum().where(by.count() == by.size())
+    out = out.reset_index()  # a group with an unknown row: unknown
+    per = out.groupby("report_id", sort=False)["value"]
+    whole = per.transform("sum").where(per.transform("count") == per.transform("size"))  # (vectorised)
     out["share"] = (out["value"] / whole.mask(whole == 0)).astype("Float64")  # no results: no shares
     meta = applications[["report_id", "region", "year"]].drop_duplicates("report_id")
     return meta.merge(out, on="report_id")
@@ -204,3 +372,54 @@ def carry_over(applications: pd.DataFrame) -> pd.DataFrame:
     out = t.merge(before.assign(year=before["year"] + 1), on=["region", "year"], how="left")
     out["agrees"] = out["carried_over"] == out["previous_carried_forward"]
     return out.sort_values(["region", "year"], ignore_index=True)
+
+
+def compare(corpus: Corpus) -> pd.DataFrame:
+    """对比: the main totals (:data:`MAIN_ROWS`) of each report with a known region and year, a row each.
+
+    When each region has one year (as the seeds do), regions are compared within each year: by year,
+    the most 本年新收 first, with its rank in the year (``本年新收排名``). When a region has several
+    years, years are compared within each region: by region (first seen first), then year, with
+    the change of 本年新收 and 办理结果总计 (``本年新收较上年``, ``办理结果总计较上年``) against the region's report of the year before
+    (``较上年``; NA without one). Columns: 地区, 年度, the totals, those, 发布机关, 报告编号.
+
+    >>> import gkdata
+    >>> t = compare(gkdata.read_reports("data/raw"))
+    >>> print(t[["地区", "年度", "本年新收申请数量", "本年新收排名"]].to_string(index=False))
+      地区   年度  本年新收申请数量  本年新收排名
+     开阳县 2019        10       1
+     巴青县 2019         0       2
+    卞路口乡 2019      <NA>    <NA>
+    阿里地区 2020        17       1
+     会宁县 2020        10       2
+    """
+    rows = [*MAIN_ROWS["applications"], *MAIN_ROWS["appeals"]]
+    who = ids(corpus)[["report_id", "publisher"]]
+    t = totals(corpus.applications, corpus.appeals).merge(who, on="report_id", how="left")
+    t = t.dropna(subset=["region", "year"]).reset_index(drop=True)
+    several = bool(len(t)) and t.groupby("region")["year"].nunique().max() > 1
+    extra: dict[str, pd.Series] = {}
+    if several:
+        first_seen = pd.Categorical(t["region"], categories=t["region"].unique())
+        t = t.assign(_r=first_seen).sort_values(["_r", "year"], kind="stable").drop(columns="_r")
+        changed = ("new_received", "results_total")
+        before = t[["region", "year", *changed]].drop_duplicates(["region", "year"])
+        m = t.merge(before.assign(year=before["year"] + 1), on=["region", "year"], how="left",
+                    suffixes=("", "_before"))
+        t = m
+        for k in changed:
+            extra[f"{L.zh(k).removesuffix('申请数量')}较上年"] = (m[k] - m[f"{k}_before"]).astype("Int64")
+    else:
+        t = t.assign(_n=t["new_received"].astype("Float64").fillna(-1))
+        t = t.sort_values(["year", "_n"], ascending=[True, False], kind="stable").drop(columns="_n")
+        rank = t.groupby("year")["new_received"].rank(method="min", ascending=False)
+        extra["本年新收排名"] = rank.astype("Float64").astype("Int64")
+    t = t.reset_index(drop=True)
+    out = pd.DataFrame({COLUMN_ZH["region"]: t["region"], COLUMN_ZH["year"]: t["year"]})
+    for k in rows:
+        out[L.zh(k)] = t[k]
+    for name, s in extra.items():
+        out[name] = s.reset_index(drop=True)
+    out[COLUMN_ZH["publisher"]] = t["publisher"]
+    out[COLUMN_ZH["report_id"]] = t["report_id"]
+    return out.reset_index(drop=True)
