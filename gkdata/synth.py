@@ -1226,7 +1226,7 @@ def generate(seed: int, *, template: str | None = None, layout: str | Rendering 
     text, cells, cut = _render(printed, rendering, publisher=publisher, year=year, style=style,
                                seed=rng.randrange(2 ** 32), seat=seat)
     return Synthetic(str(text), printed, tuple(sorted(found, key=str)), rendering.layout, style, publisher, year,
-                     anomaly, rendering, cells, cut, seed, seat, getattr(text, "data", None))
+                     anomaly, rendering, cells, cut, seed, seat)
 
 
 def _places():
