@@ -4,6 +4,8 @@
     python benchmarks/bench.py --sizes 1000    # quicker
     python benchmarks/bench.py --sizes 1000 10000 100000 --corpora /tmp/corpora
     python benchmarks/bench.py --only renderings --renderings 200   # one section, the others kept
+    python benchmarks/bench.py --only formats   # HTML and .docx against their formats' floors
+    python benchmarks/bench.py --only pdf       # PDF against a plain pypdfium2 text extraction
 
 Prints each table and writes them to ``benchmarks/results.md``. Goals: a
 report parses in ≤ 20× the time of reading and decoding its file (about 2 ms
@@ -105,11 +107,21 @@ def _cells(r: gkdata.Report) -> dict[str, dict]:
             "appeals": {(a, b): v for a, b, v in r.records["appeals"]}}
 
 
-def rendering_reports(name: str, n: int, *, cut: bool = False) -> list[synth.Synthetic]:
-    """``n`` generated reports in one rendering: its options, the style and the template drawn at random."""
-    rng = random.Random(f"bench:{name}:{cut}")
-    return [synth.generate(rng.randrange(2 ** 32), layout=synth.Rendering.random(name, rng, cut=cut))
-            for _ in range(n)]
+def rendering_reports(name: str, n: int, *, cut: bool = False, **fixed) -> list[synth.Synthetic]:
+    """``n`` generated reports in one rendering: its options (but ``fixed``), the style and the template drawn at
+    random."""
+    rng = random.Random(f"bench:{name}:{cut}" + (f":{sorted(fixed.items())}" if fixed else ""))
+
+    def rendering() -> synth.Rendering:
+        r = synth.Rendering.random(name, rng, cut=cut)
+        return synth.Rendering(name, **{**r.options, **fixed}) if fixed else r
+
+    return [synth.generate(rng.randrange(2 ** 32), layout=rendering()) for _ in range(n)]
+
+
+# the renderings of the per-rendering table: each text rendering, and PDFs (gkdata.synth_pdf) with and without rules
+BENCH_RENDERINGS = [(name, name, {}) for name in synth.RENDERINGS] + [
+    ("pdf (no rules)", "pdf", {"rules": False}), ("pdf (ruled)", "pdf", {"rules": True})]
 
 
 def score(s: synth.Synthetic) -> dict[str, object]:
@@ -168,10 +180,10 @@ def per_fixture(repeat: int = 20) -> str:
 def per_rendering(n: int) -> str:
     """Per rendering: share of printed cells read right, wrong cells (must be 0), parse time; cut texts apart."""
     rows, examples = [], []
-    for name in synth.RENDERINGS:
-        reports = rendering_reports(name, n)
+    for name, layout, fixed in BENCH_RENDERINGS:
+        reports = rendering_reports(layout, n, **fixed)
         scores = [score(s) for s in reports]
-        cut = [(s, score(s)) for s in rendering_reports(name, max(1, n // 4), cut=True)]
+        cut = [(s, score(s)) for s in rendering_reports(layout, max(1, n // 4), cut=True, **fixed)]
         ok = [x for x in scores if "error" not in x]
         printed, right = sum(x["printed"] for x in ok), sum(x["right"] for x in ok)
         wrong = sum(len(x["wrong"]) for x in ok)
@@ -276,6 +288,133 @@ def profile(n: int = 300) -> str:
             + "\n".join(functions) + "\n```")
 
 
+# -- HTML and .docx against their floors (issue #16) --------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _html_floor(page: bytes) -> list[str]:
+    """The least a reader of a page does: lxml parses it, and the text of every cell is taken."""
+    from lxml.html import document_fromstring
+
+    return ["".join(td.itertext()) for td in document_fromstring(page).iter("td", "th")]
+
+
+def _docx_floor(data: bytes) -> list[str]:
+    """The least a reader of a .docx does: zipfile inflates word/document.xml, lxml parses it (the safe
+    parser gkdata uses), and the text of every w:t is taken."""
+    import zipfile
+
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"), parser)
+    return [t.text for t in root.iter(_W + "t")]
+
+
+def against_floor(fn: Callable[[], object], floor: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Seconds of CPU time of ``fn`` and of ``floor``, the least of ``repeat`` calls each, the two interleaved
+    (CPU time, not wall time: on a shared machine other processes then slow neither side)."""
+    fn(), floor()
+    best = [float("inf"), float("inf")]
+    for _ in range(repeat):
+        for i, f in enumerate((fn, floor)):
+            start = time.process_time()
+            f()
+            best[i] = min(best[i], time.process_time() - start)
+    return best[0], best[1]
+
+
+def format_floors(repeat: int = 200) -> str:
+    """``formats.convert`` (what read_report does to turn a document into text and rows) of the HTML and
+    .docx renderings of tests/documents.py's two reports, against each format's floor in the same run."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import documents as D  # the writers the format tests use (python-docx: the test extra)
+    from lxml.html import document_fromstring
+
+    rows, ratios = [], defaultdict(list)
+    for name, doc in (("会宁县 2020 (seed 003)", D.huining_2020()), ("河清县 2021", D.county_2021())):
+        title = str(doc[0])
+        article = D.html_tables_and_prose(doc)
+        cases = [
+            ("html", "page", D.to_html(doc, title), "report.html", "lxml.html parse + td/th text"),
+            ("html", "in a script", D.to_html_in_script(doc, title), "report.html",
+             "parse the page + the same walk over the article markup"),
+            ("docx", "python-docx", D.to_docx(doc), "report.docx", "zipfile + lxml parse + w:t text"),
+            ("docx", "list-numbered headings", D.to_docx(doc, "numPr"), "report.docx", "(the same)"),
+        ]
+        for fmt, what, data, file, how in cases:
+            if what == "in a script":
+                floor = lambda data=data: (document_fromstring(data), _html_floor(article.encode()))  # noqa: E731
+            else:
+                floor = (lambda data=data: _html_floor(data)) if fmt == "html" else (lambda data=data: _docx_floor(data))
+            took, least = against_floor(lambda data=data, file=file: formats.convert(data, file), floor, repeat)
+            ratios[fmt].append(took / least)
+            rows.append([name, fmt, what, f"{len(data) / 1024:.0f}", f"{took * 1000:.2f}", f"{least * 1000:.2f}",
+                         how, f"{took / least:.1f}×"])
+    return (markdown(["report", "format", "rendering", "KB", "gkdata ms", "floor ms", "floor", "ratio"], rows)
+            + f"\n\nConversion against the format's floor (goal ≤ 3×): HTML {min(ratios['html']):.1f}–"
+            f"{max(ratios['html']):.1f}× ({verdict(max(ratios['html']) <= 3)}), .docx {min(ratios['docx']):.1f}–"
+            f"{max(ratios['docx']):.1f}× ({verdict(max(ratios['docx']) <= 3)}). gkdata's time is "
+            "`formats.convert` (blocks, caps, text and rows for the aligner); both sides are the least CPU time "
+            f"of {repeat} interleaved calls. A .docx is read with zipfile and lxml: only its relationships and "
+            "document are inflated, and numbering.xml when a paragraph is numbered (styles.xml too when a "
+            "paragraph has a style).")
+
+
+# -- PDF against a plain pypdfium2 text extraction (issue #16) -----------------------------------------
+
+
+def _pdf_floor(data: bytes) -> list[str]:
+    """The least a reader of a PDF does: pdfium opens it, loads each page and its text page, and takes the
+    text (pypdfium2's ``get_text_range``) — no positions, no rules."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    out = []
+    for i in range(len(document)):
+        page = document[i]
+        textpage = page.get_textpage()
+        out.append(textpage.get_text_range())
+        textpage.close()
+        page.close()
+    document.close()
+    return out
+
+
+def pdf_floor(repeat: int = 20) -> str:
+    """``read_report`` (and ``formats.convert``, the PDF reader's part) of PDFs against their floor in the same
+    run: tests/documents.py's two reports (fpdf2, ruled), generated reports with and without rules, and one
+    long report (its prose repeated over ~20 pages)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import documents as D  # fpdf2 and fonttools: the test extra
+
+    cases = [("会宁县 2020 (seed 003)", "fpdf2, ruled", D.to_pdf(D.huining_2020())),
+             ("河清县 2021", "fpdf2, ruled", D.to_pdf(D.county_2021()))]
+    for seed in (3, 11):
+        for rules in (True, False):
+            s = synth.generate(seed, layout=synth.Rendering("pdf", rules=rules))
+            cases.append((f"synth {seed} ({s.tables.template})", "ruled" if rules else "no rules", s.data))
+    long = D.huining_2020()
+    prose = [b for b in long if isinstance(b, str) and len(b) > 60]
+    cases.append(("会宁县, prose ×12", "fpdf2, ruled", D.to_pdf(long[:-3] + prose * 12 + long[-3:])))
+    rows, ratios = [], []
+    for name, kind, data in cases:
+        pages = len(_pdf_floor(data))
+        took, least = against_floor(lambda data=data: gkdata.read_report(data, name="r.pdf"),
+                                    lambda data=data: _pdf_floor(data), repeat)
+        convert, _ = against_floor(lambda data=data: formats.convert(data, "r.pdf"), lambda data=data: None, repeat)
+        ratios.append(took / least)
+        rows.append([name, kind, pages, f"{len(data) / 1024:.0f}", f"{took * 1000:.1f}", f"{convert * 1000:.1f}",
+                     f"{least * 1000:.1f}", f"{took / least:.1f}×"])
+    return (markdown(["report", "PDF", "pages", "KB", "read_report ms", "convert ms", "pypdfium2 text ms", "ratio"],
+                     rows)
+            + f"\n\nread_report against a plain pypdfium2 text extraction of the same file (goal ≤ 5×): "
+            f"{min(ratios):.1f}–{max(ratios):.1f}× ({verdict(max(ratios) <= 5)}). Both sides are the least CPU time of "
+            f"{repeat} interleaved calls; *convert* is the PDF reader alone (characters with their boxes, rules, "
+            "grids, lines laid out), the rest of read_report the aligner and checks.")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000], help="corpus sizes")
@@ -288,7 +427,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     runs = {"per-report": lambda: per_report(args.repeat), "import": import_time,
             "renderings": lambda: per_rendering(args.renderings),
-            "throughput": lambda: throughput(args.sizes, args.corpora), "profile": profile}
+            "throughput": lambda: throughput(args.sizes, args.corpora), "profile": profile,
+            "formats": format_floors, "pdf": pdf_floor}
     kept = _sections(args.out.read_text(encoding="utf-8")) if args.only and args.out.exists() else {}
     sections = []
     for key, title in SECTIONS.items():
@@ -307,7 +447,8 @@ def main(argv: list[str] | None = None) -> None:
 
 SECTIONS = {"per-report": "Parse time per report", "import": "Import time",
             "renderings": "Cells read right per rendering", "throughput": "Corpus throughput (gkdata.build)",
-            "profile": "Profile of read_report"}
+            "profile": "Profile of read_report", "formats": "HTML and .docx against their floors",
+            "pdf": "PDF against pypdfium2's text extraction"}
 
 
 def _sections(text: str) -> dict[str, str]:

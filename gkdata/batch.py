@@ -1,6 +1,7 @@
 """Build: every report under RAW -> checked tables in OUT, cached and in parallel.
 
-A file is read once in this process and hashed; a parse result already in the
+A file is read once in this process and hashed (an archive's members are inflated
+here, one at a time, and each hashed); a parse result already in the
 cache (``OUT/.cache/v<PARSER_VERSION>.sqlite``, keyed by sha256 and suffix) is reused,
 the rest are parsed here (``jobs=1``), in worker processes, or on a dask
 cluster. The results are appended in path order by
@@ -28,14 +29,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
 from . import formats, serial, store
-from .corpus import STATUSES, Corpus, Result, compact, find_inputs, read_input, read_one, stream
+from .corpus import STATUSES, Corpus, Result, archive_rows, compact, find_inputs, read_input, read_one, stream
 from .errors import BuildError, ReportError
 from .findings import SEVERITIES
+from .formats import legacy
 from .limits import read_regular
 
 # Output-only modules: changing them cannot change a parse result.
@@ -96,7 +97,7 @@ def _parse_within(data: bytes, name: str, timeout: float) -> bytes | None:
     return out[0] if out else None
 
 
-def _over(timeout: float | None) -> str:
+def _over(timeout: float) -> str:
     return f"parsing took longer than {timeout:g} s, the build's limit per file (see timeout / --timeout); stopped"
 
 
@@ -136,7 +137,10 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
     readable reports become ``failed`` rows, as does a file whose parse takes longer
     than ``timeout`` seconds (None: no limit) or whose worker dies; a second file of
     the same content a ``duplicate`` row; a file in a format that is not read (not one of
-    :data:`gkdata.formats.SUFFIXES`) an ``unsupported`` row with the reason, not parsed nor cached.
+    :data:`gkdata.formats.SUFFIXES`, or a ``.doc``/``.wps``/``.xls``/``.et`` without LibreOffice: see
+    :func:`gkdata.formats.unsupported`) an ``unsupported`` row with the reason, not parsed nor cached.
+    Each member of a ``.zip`` is a row of its own, ``archive.zip/member``, cached by its content
+    (:mod:`gkdata.archives`; an archive that cannot be read, a zip bomb, is one failed row).
     Hidden files and folders are not inputs (see :func:`gkdata.corpus.find_inputs`).
 
     One build at a time writes an ``out``; one that finds another at work raises
@@ -162,11 +166,14 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
     files = find_inputs(raw)
     if not files:
         raise FileNotFoundError(f"{raw}: no input files ({', '.join(formats.SUFFIXES)}) in it")
-    names = [f.relative_to(raw).as_posix() for f in files]  # outputs do not depend on where RAW is
+    rels = [f.relative_to(raw).as_posix() for f in files]  # outputs do not depend on where RAW is
     cache = Path(".cache", f"v{PARSER_VERSION}.sqlite")  # under OUT
-    pending: dict[int, Result] = {}  # results not yet appended to the corpus, which takes them in path order
-    seconds = [0.0] * len(files)
+    # one per row, in order: a file, or an archive's member (known once the archive is read)
+    names: list[str] = []
+    seconds: list[float] = []
+    pending: dict[int, Result] = {}  # results not yet appended to the corpus, which takes them in row order
     cached: set[int] = set()
+    visited = 0  # files whose rows are in names
 
     finished = 0
 
@@ -175,15 +182,40 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
         pending[i] = res
         seconds[i] = res.seconds
         finished += 1
-        if progress:
-            progress(finished, len(files))
+        if progress:  # the total grows as archives are opened: each member is a row
+            progress(finished, len(names) + len(files) - visited)
+
+    def row(name: str) -> int:
+        names.append(name)
+        seconds.append(0.0)
+        return len(names) - 1
 
     with _disk_full_is_an_error(out), store.replacing(out) as new, _Cache(out / cache, new / cache) as results, \
             store.Writer(new) as writer:
 
+        def lookup(i: int, data: bytes, name: str, sha256: str) -> Task | None:
+            """A cache hit is taken (and carried into the new cache); a miss is a task."""
+            hit = results.get(_key(sha256, name))
+            if hit is None:
+                return Task(i, data, name, sha256)
+            cached.add(i)
+            done(i, _renamed(hit, name))
+            return None
+
         def misses() -> Iterator[Task]:
-            """The files to parse; cache hits are taken on the way (and carried into the new cache)."""
-            for i, (file, name) in enumerate(zip(files, names)):
+            """The files (and archive members) to parse; cache hits are taken on the way."""
+            nonlocal visited
+            for file, name in zip(files, rels):
+                if formats.is_archive(name):  # a row per member, each cached by its own content
+                    visited += 1
+                    for member in archive_rows(file, name):
+                        if isinstance(member, Result):  # the archive's failed row, a member not parsed
+                            done(row(member.path), member)
+                        elif task := lookup(row(member.name), member.data, member.name, member.sha256):
+                            yield task
+                    continue
+                i = row(name)
+                visited += 1
                 if formats.unsupported(name):  # an unsupported row: not parsed, not cached
                     done(i, read_input(file, name))
                     continue
@@ -192,25 +224,20 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
                 except ReportError as e:  # not a regular file, too large, unreadable: a failed row saying so
                     done(i, Result(name, 0, 0.0, None, e.reason, None, None))
                     continue
-                sha256 = hashlib.sha256(data).hexdigest()
-                hit = results.get(_key(sha256, name))
-                if hit is None:
-                    yield Task(i, data, name, sha256)
-                    continue
-                cached.add(i)
-                done(i, _renamed(hit, name))
+                if task := lookup(i, data, name, hashlib.sha256(data).hexdigest()):
+                    yield task
 
         def in_order() -> Iterator[Result]:
             following = 0
             with _executor(executor, jobs, scheduler, timeout) as pool:
                 for i, res, blob in _run(pool, misses()):
-                    if blob is not None:
+                    if blob is not None and _keep(res, names[i]):
                         results.put(_key(res.sha256, names[i]), blob)
                     done(i, res)
                     while following in pending:
                         yield pending.pop(following)
                         following += 1
-            yield from (pending.pop(i) for i in range(following, len(files)))
+            yield from (pending.pop(i) for i in range(following, len(names)))
 
         stream(in_order(), writer)  # tables are written as they grow: a large corpus is never whole in memory
         writer.close()
@@ -242,6 +269,12 @@ def _disk_full_is_an_error(out: Path) -> Iterator[None]:
 def _renamed(res: Result, name: str) -> Result:
     """A cached result under this build's file name (the same content may have come from another file)."""
     return res._replace(path=name, meta=res.meta and replace(res.meta, source=name))
+
+
+def _keep(res: Result, name: str) -> bool:
+    """Whether a parse result goes into the cache: all but a file LibreOffice did not convert, whose failure
+    may be LibreOffice's (over its time on a busy machine, a version that reads it later): it is tried again."""
+    return res.meta is not None or Path(name).suffix.lower() not in legacy.KINDS
 
 
 def _key(sha256: str, name: str) -> str:
@@ -353,8 +386,9 @@ def _run(pool: _Pool, tasks: Iterable[Task]) -> Iterator[tuple[int, Result, byte
     """Parse the tasks, yielding ``(i, result, serial bytes to cache or None)`` as they finish.
 
     Workers get :data:`BATCH` files per task (a task's round trip costs more
-    than parsing one file). At most ``window`` tasks are in flight, so memory
-    stays bounded however many files there are, and an interrupted build waits for few.
+    than parsing one file; a file LibreOffice converts goes alone). At most ``window``
+    tasks are in flight, so memory stays bounded however many files there are, and an
+    interrupted build waits for few.
     A batch that fails as a whole (over its time, its worker died) is parsed again file
     by file, so that only the file to blame becomes a failed row; such rows are not cached.
     """
@@ -381,7 +415,7 @@ def _run(pool: _Pool, tasks: Iterable[Task]) -> Iterator[tuple[int, Result, byte
             else:
                 yield t.i, serial.load(blob), blob
 
-    while batch := list(islice(tasks, BATCH)):
+    for batch in _batches(tasks):
         submit(batch)
         while len(running) >= pool.window:
             for f in wait(running, return_when=FIRST_COMPLETED).done:
@@ -389,6 +423,22 @@ def _run(pool: _Pool, tasks: Iterable[Task]) -> Iterator[tuple[int, Result, byte
     while running:
         for f in wait(running, return_when=FIRST_COMPLETED).done:
             yield from finished(f)
+
+
+def _batches(tasks: Iterator[Task]) -> Iterator[list[Task]]:
+    """Tasks :data:`BATCH` at a time, but a file LibreOffice converts (seconds each) in a batch of its own, so a
+    batch of them is never over the time one file may take."""
+    batch: list[Task] = []
+    for task in tasks:
+        if Path(task.name).suffix.lower() in legacy.KINDS:
+            yield [task]
+            continue
+        batch.append(task)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _why(e: BaseException, timeout: float | None) -> str:

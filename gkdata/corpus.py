@@ -13,7 +13,7 @@ import os
 import stat
 import time
 from array import array
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from . import corpus_checks, formats, frames
+from . import archives, corpus_checks, formats, frames
 from .errors import ReportError
 from .limits import read_regular
 from .report import TABLES, Report, ReportMeta, read_report
@@ -124,8 +124,10 @@ def find_inputs(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[
 
     Every file is an input, a format that is not read too (it becomes an
     ``unsupported`` row), except hidden files and folders (``.cache``, ``.git``,
-    ``.DS_Store`` …) and the folders of a build's output (they hold a ``manifest.json``
-    and a ``reports.parquet``), which are no files a user put there as reports.
+    ``.DS_Store`` …), macOS's ``__MACOSX`` folders and the folders of a build's output (they hold
+    a ``manifest.json`` and a ``reports.parquet``), which are no files a user put there as reports.
+    An archive (``.zip``) is one input here, whose members :func:`read_inputs` reads by the same
+    rules (:mod:`gkdata.archives`): an archive gives the rows of the folder it unpacks to.
 
     A path that does not exist is no input of any kind: it raises :class:`FileNotFoundError`
     naming it, before any file is read (a link to nothing does exist: it becomes a failed row).
@@ -147,9 +149,9 @@ def find_inputs(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[
                 if "manifest.json" in names and "reports.parquet" in names:  # gkdata.store.MANIFEST: an output
                     dirs.clear()
                     continue
-                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                dirs[:] = [d for d in dirs if not archives.hidden([d])]
                 # every entry that is no folder: a FIFO or a link to a device becomes a failed row saying so
-                found += (Path(folder, n) for n in names if not n.startswith("."))
+                found += (Path(folder, n) for n in names if not archives.hidden([n]))
             out += sorted(found)
         else:
             out.append(p)
@@ -157,16 +159,19 @@ def find_inputs(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[
 
 
 def read_input(path: str | os.PathLike, name: str | None = None) -> Result:
-    """One input file as :func:`read_reports` and :func:`gkdata.build` take it: parsed, or
-    ``unsupported`` (the reason in ``error``) when its suffix is not one of :data:`SUFFIXES`,
-    hashed then but not read whole (an archive may be large).
+    """One input file that is no archive as :func:`read_reports` and :func:`gkdata.build` take it: parsed,
+    or ``unsupported`` (the reason in ``error``) when :func:`gkdata.formats.unsupported` says it is not
+    read, hashed then but not read whole (an archive may be large). An archive has a row per member:
+    see :func:`read_inputs`.
 
     >>> read_input("data/raw/004_8b07afbb35c54ec3.txt").meta.region
     '阿里地区'
-    >>> read_input("README.md").error
-    'not a report format gkdata reads (.md); it reads .txt, .pdf, .docx, .html, .htm, .shtml, .xhtml'
+    >>> print(read_input("README.md").error)
+    not a report format gkdata reads (.md); it reads .txt, .pdf, .docx, .html, .htm, .shtml, .xhtml, .zip (its members), and .doc, .wps, .xls, .et with LibreOffice
     """
     name = name or str(path)
+    if formats.is_archive(name):
+        raise ValueError(f"{name}: an archive gives a row per member: read it with read_inputs")
     reason = formats.unsupported(name)
     if reason is None:
         return compact(read_one(path, name))
@@ -179,6 +184,43 @@ def read_input(path: str | os.PathLike, name: str | None = None) -> Result:
     except OSError:
         pass  # unsupported, and unreadable too: the format is the reason given
     return Result(name, size, 0.0, sha256, reason, None, None, unsupported=True)
+
+
+def archive_rows(path: str | os.PathLike, name: str) -> Iterator[Result | archives.Member]:
+    """An archive's rows, in order: a :class:`Result` for each that is not parsed (the archive's one failed
+    row when it is not read as a whole; a member that is unsupported or cannot be read), and the
+    :class:`~gkdata.archives.Member` (its bytes, name and hash) of each member to parse.
+
+    The archive is read whole (at most :data:`~gkdata.limits.MAX_BYTES`), and one member at a time is inflated.
+    """
+    try:
+        data = read_regular(path, name)
+    except ReportError as e:  # not a regular file, too large, unreadable: a failed row saying so
+        yield Result(name, 0, 0.0, None, e.reason, None, None)
+        return
+    try:
+        found = archives.members(data, name)
+    except ReportError as e:
+        yield Result(name, len(data), 0.0, hashlib.sha256(data).hexdigest(), e.reason, None, None)
+        return
+    for m in found:
+        yield m if m.reason is None else Result(m.name, m.size, 0.0, m.sha256, m.reason, None, None,
+                                                unsupported=m.unsupported)
+
+
+def read_inputs(path: str | os.PathLike, name: str | None = None) -> Iterator[Result]:
+    """The rows of one input file: its :func:`read_input`, or for an archive (``.zip``) a row per
+    member, named ``archive.zip/member`` (see :mod:`gkdata.archives`), as :func:`gkdata.build` makes them.
+
+    >>> [r.path for r in read_inputs("data/raw/004_8b07afbb35c54ec3.txt")]
+    ['data/raw/004_8b07afbb35c54ec3.txt']
+    """
+    name = name or str(path)
+    if not formats.is_archive(name):
+        yield read_input(path, name)
+        return
+    for row in archive_rows(path, name):
+        yield row if isinstance(row, Result) else compact(read_one(row.data, row.name))
 
 
 class Corpus:
@@ -336,11 +378,13 @@ def read_reports(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Corp
 
     Files that are not readable reports become ``status == "failed"`` rows of
     ``corpus.reports`` with the reason in ``error``; files in a format that is
-    not read (not one of :data:`SUFFIXES`), ``status == "unsupported"`` rows.
-    A path that does not exist raises :class:`FileNotFoundError` naming it (:func:`find_inputs`).
+    not read (:func:`gkdata.formats.unsupported`: not one of :data:`SUFFIXES`, or a
+    ``.doc``/``.wps``/``.xls``/``.et`` without LibreOffice), ``status == "unsupported"`` rows;
+    each member of a ``.zip`` is a row of its own (:func:`read_inputs`). A path that does not exist
+    raises :class:`FileNotFoundError` naming it (:func:`find_inputs`).
 
     >>> read_reports("data/rwa")
     Traceback (most recent call last):
     FileNotFoundError: [Errno 2] no such file or folder: 'data/rwa'
     """
-    return Corpus.assemble(read_input(p) for p in find_inputs(paths))
+    return Corpus.assemble(row for p in find_inputs(paths) for row in read_inputs(p))

@@ -20,12 +20,17 @@ MAX_CHARS = 1_000_000  # converted text: real reports are 10k–200k characters,
 MAX_GRID_CELLS = 100_000  # grid slots one table's cells cover: a real table has under ~2,000
 MAX_HTML_BYTES = 8 * 2**20  # an HTML page: a Word-saved report is 0.5–3 MB, and its walk takes up to ~0.5 s a MB
 MAX_HTML_TAGS = 200_000  # tags in a page ("<"), scripts' embedded markup included: a Word-saved report has ~50,000
-MAX_ZIP_MEMBERS = 10_000  # members of a .docx: zipfile builds an object per member before any check; Word writes ~20
-MAX_PACKAGE = 128 * 2**20  # a .docx's members together, uncompressed: python-docx holds all of them in memory
+MAX_ZIP_MEMBERS = 10_000  # members of a zip (a .docx, an archive): zipfile builds an object per member before any
+# check; Word writes ~20 parts, and an archive of a province's reports holds hundreds
+MAX_PACKAGE = 128 * 2**20  # a .docx's members together, uncompressed (as declared; only the parts read are
+# inflated, each held to MAX_XML_PART and to its declared size): Word's packages with photos are ~20 MB
 MAX_XML_PART = 8 * 2**20  # one XML part of a .docx, uncompressed: a real document.xml is 0.1–5 MB; ~0.3 s a MB
 MAX_XML_RATIO = 100  # compression ratio of an XML part over 1 MiB: Word's XML compresses 5–15:1, a zip bomb 1000:1
+MAX_ARCHIVE = 2**30  # a .zip's members together, uncompressed: each is checked, then read, one at a time (~3 s a GiB)
+MAX_ARCHIVE_RATIO = 100  # compression ratio of an archive's member over 1 MiB: reports compress 2–15:1, a bomb 1000:1
+CONVERT_SECONDS = 30.0  # LibreOffice converting one .doc/.wps/.xls/.et: ~1–3 s (its start); within a build's 60 s
 MAX_PDF_PAGES = 1000  # pages of a PDF, counted before any is parsed: real reports are under ~100
-PDF_SECONDS = 10.0  # PDF parse time, checked between pages: ~35 dense pages at ~0.28 s a page; reports have 5–30
+PDF_SECONDS = 10.0  # PDF reading, checked between pages: ~7 ms a page (pdfium), a 100-page report ~1 s; reports have 5–30
 
 _KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
           (stat.S_ISDIR, "a directory"), (stat.S_ISSOCK, "a socket"))

@@ -105,11 +105,31 @@ def spelt(norm: str, table: str, template: str, depth: int = 0) -> tuple[L.Label
             return found
     bare = L._unnumbered(norm)
     if bare != norm:  # numbered in another style (1、予以公开, 七、总计): numbering marks a row, not a header
+        number = numeral(norm)
         for text, lab in _bare_rows(table, template):
+            if number is not None and numeral(L.normalize(lab.zh)) not in (None, number):
+                continue  # another number: (六)其他 is not 3.其他 (but the start of (六)其他处理)
             if bare == text or (bare.startswith(text) and bare[len(text)].startswith(NOTE_START)
                                 and is_note(bare[len(text):])):
                 return lab, "row"
     return None
+
+
+_NUMERAL = re.compile(r"^(?:\(([一二三四五六七八九十])\)|([一二三四五六七八九十])[、.]|(\d{1,2})\.(?=\D))")
+
+
+@lru_cache(maxsize=4096)
+def numeral(norm: str) -> int | None:
+    """The number a normalised label is numbered with, in any style (``(三)``, ``三、``, ``3.``), or None.
+
+    >>> numeral("(六)其他"), numeral("六、其他"), numeral("3.其他"), numeral("其他")
+    (6, 6, 3, None)
+    """
+    m = _NUMERAL.match(norm)
+    if m is None:
+        return None
+    chinese = m.group(1) or m.group(2)
+    return "一二三四五六七八九十".index(chinese) + 1 if chinese else int(m.group(3))
 
 
 @lru_cache(maxsize=None)

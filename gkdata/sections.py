@@ -41,6 +41,8 @@ _MARKS = re.compile(r"^[#>*\s]+|[*\s]+$")
 _SECTION_NUMBER = re.compile(r"^(?:第([一二三四五六])部分|([一二三四五六])\s*[、.,，．])\s*")
 _OTHER_NUMBER = re.compile(r"^(?:[（(]\s*([一二三四五六1-6])\s*[）)]|([1-6])\s*[、.．])\s*")
 MAX_HEADING = 40  # characters; a longer line is prose
+# after a gap of two or more spaces, a numbered label or a value: the next cell of a table row, not a title's
+_NEXT_CELL = re.compile(r"\S\s{2,}(?:\d+[.、]|\([一二三四五六七八九十\d]+\)|[\d/—-])")
 
 
 class Heading(NamedTuple):
@@ -58,8 +60,8 @@ def heading(line: str, fold=None) -> tuple[str, str] | None:
     (('二', '主动公开政府信息情况'), ('四', '政府信息公开行政复议、行政诉讼情况'))
     >>> heading("主动公开政府信息情况"), heading("第五部分 存在的主要问题及改进情况")
     (('二', '主动公开政府信息情况'), ('五', '存在的主要问题及改进情况'))
-    >>> heading("四、结转下年度继续办理") is None, heading("申请人情况") is None
-    (True, True)
+    >>> heading("四、结转下年度继续办理") is None, heading("申请人情况") is None, heading("三、本年    3.补正后申请内") is None
+    (True, True, True)
     """
     if line[:1] == "\t" or "|" in line or len(line) > 3 * MAX_HEADING:
         return None
@@ -74,6 +76,8 @@ def heading(line: str, fold=None) -> tuple[str, str] | None:
     else:
         m = _OTHER_NUMBER.match(text)
     title = text[m.end():].strip() if m else text
+    if _NEXT_CELL.search(title):
+        return None  # a row of a table laid out in columns: 三、本年 (a group label's line)   3.补正后申请内…
     bare = re.sub(r"\s+", "", title)
     if not bare or any(w in bare for w in _ROW_LABEL_WORDS):
         return None

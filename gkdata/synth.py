@@ -21,7 +21,9 @@ pages use (renderings.md part A: ``pipe-rows``, ``tab-rows``, ``aligned``,
 ``spaced``, ``run-together`` and the seed layouts' variants), any heading style
 (part B), and a text cut off inside a table (A7). The result records what it
 printed where (:attr:`Synthetic.printed`), so a test can tell which cells a
-rendering makes certain.
+rendering makes certain. The ``pdf`` rendering (:data:`DOCUMENTS`) writes a PDF file
+instead (:mod:`gkdata.synth_pdf`: ruled or not, vertical header labels, tables over
+page breaks); :attr:`Synthetic.data` is then the file.
 
 >>> s = generate(7, template="2021", layout=Rendering("pipe-rows", edges=True, rules=True))
 >>> s.layout, sum(line.startswith("|---|") for line in s.text.splitlines())
@@ -52,6 +54,7 @@ from .narrative import PARTS
 LAYOUTS = ("tabbed", "blank-line", "pipe")  # the seeds' layouts: what generate draws when none is given
 # Every layout name meta.layout reports: the seeds' (and their variants) and the renderings of renderings.md A.
 RENDERINGS = layouts.RENDERINGS
+DOCUMENTS = ("pdf",)  # renderings written as a file of that format (gkdata.synth_pdf), read as meta.layout pdf
 TABLES = L.TABLES
 # Anomalies one report shows, and the one a multi-year corpus shows (checks.py names).
 ANOMALIES = ("balance", "row_sum", "column_sum", "appeals_sum", "published_exceeds_total", "narrative_mismatch")
@@ -126,8 +129,8 @@ class Rendering:
     cut: bool = False  # the text ends inside a table (a page of two, a cut download)
 
     def __post_init__(self):
-        if self.layout not in RENDERINGS:
-            raise ValueError(f"unknown layout {self.layout!r}; one of {RENDERINGS}")
+        if self.layout not in RENDERINGS + DOCUMENTS:
+            raise ValueError(f"unknown layout {self.layout!r}; one of {RENDERINGS + DOCUMENTS}")
         for f, allowed in {**VARIANTS.get(self.layout, {}), **_ANY}.items():
             if getattr(self, f) not in allowed:
                 raise ValueError(f"{self.layout}: {f}={getattr(self, f)!r}, not one of {allowed}")
@@ -157,6 +160,9 @@ VARIANTS: dict[str, dict[str, tuple]] = {
     "pipe": {"empty": ("cell", "run", "drop"), "split": (False, True)},
     "blank-line": {"counted": (False, True)},
     "aligned": {"align": ("left", "center"), "valign": ("top", "middle"), "vertical": (False, True)},
+    # pdf: rules = the cells' borders drawn; split = a row may break across a page (gkdata.synth_pdf)
+    "pdf": {"rules": (False, True), "vertical": (False, True), "valign": ("top", "middle"), "align": ("left", "center"),
+            "split": (False, True)},
 }
 _ANY = {"numbering": NUMBERINGS, "mark": HEADING_MARKS, "cut": (False, True)}
 
@@ -189,6 +195,7 @@ class Synthetic:
     cut: tuple[str, int] | None = None  # (table, grid row) the text ends in: that row and all after are unread
     seed: int | None = None  # generate(seed, template=, layout=rendering, anomaly=, style=) writes it again
     seat: str | None = None  # the publisher's full name with the places it is in, printed in the preamble
+    document: bytes | None = None  # the file of a document rendering (DOCUMENTS: a PDF); text is what it shows
 
     def __repr__(self) -> str:  # what a failing test needs to write the report again, not its tables
         return (f"generate({self.seed}, template={self.tables.template!r}, layout={self.rendering!r}, "
@@ -199,8 +206,8 @@ class Synthetic:
 
     @property
     def data(self) -> bytes:
-        """The report as a file holds it (UTF-8)."""
-        return self.text.encode("utf-8")
+        """The report as a file holds it (UTF-8 text, or the document of a PDF rendering)."""
+        return self.document if self.document is not None else self.text.encode("utf-8")
 
     def unread(self) -> dict[str, set]:
         """The cells the text holds no whole row for, by table: at and after the cut (none without a cut)."""
@@ -835,7 +842,8 @@ def aligned_lines(cells: list[Cell], r: Rendering | None = None, rng: random.Ran
     for c in cells:
         lines = wrapped[c]
         height = tops[c.row + c.rowspan] - tops[c.row]
-        top = tops[c.row] + (0 if r.valign == "top" else (height - len(lines)) // 2)
+        # the cell a cut text ends in shows its start, so the text ends in that cell's first row
+        top = tops[c.row] + (0 if r.valign == "top" or _CUT in c.text else (height - len(lines)) // 2)
         span = sum(widths[c.col:c.col + c.colspan]) + gap * (c.colspan - 1)
         for k, line in enumerate(lines):
             shift = (span - display_width(line)) // 2 if r.align == "center" and role(c) != "label" else 0
@@ -953,9 +961,9 @@ def render(t: Tables, layout: str | Rendering, *, publisher: str, year: int, sty
 def _render(t: Tables, layout: str | Rendering, *, publisher: str, year: int, style: Style, seed: int,
             seat: str | None = None) -> tuple[str, dict[str, Printed], tuple[str, int] | None]:
     """The text, each table as printed, and where the text was cut (table, grid row) if it was."""
-    rd = layout if isinstance(layout, Rendering) else Rendering(layout) if layout in RENDERINGS else None
+    rd = layout if isinstance(layout, Rendering) else Rendering(layout) if layout in RENDERINGS + DOCUMENTS else None
     if rd is None:
-        raise ValueError(f"unknown layout {layout!r}; one of {RENDERINGS}")
+        raise ValueError(f"unknown layout {layout!r}; one of {RENDERINGS + DOCUMENTS}")
     layout = rd.layout
     rng = random.Random(seed)
     xr = random.Random(f"{seed}:{rd}")  # the renderings' own choices; the seed layouts' streams stay as they were
@@ -976,6 +984,12 @@ def _render(t: Tables, layout: str | Rendering, *, publisher: str, year: int, st
         name, row, old, new = _place_cut(printed, xr)
         shown[name] = [new if c == old else c for c in shown[name]]
         cut = (name, row)
+    if layout in DOCUMENTS:  # a PDF: the same blocks laid out on pages (its text: a Drawn, the file in .data)
+        from .synth_pdf import write_pdf
+
+        headings = [_numbered(_heading(lab, style, rng), i, rd, style, xr) for i, lab in enumerate(L.SECTIONS)]
+        bodies = [overview, *(shown[name] for name in TABLES), _PROBLEMS, _other(t, rng)]
+        return write_pdf(title, preamble, headings, bodies, printed, rd, xr), printed, cut
     to_lines = _TABLE_LINES[layout]
     tables = [to_lines(shown[name], rd, xr, printed[name].keys) for name in TABLES]
     bodies: list[list[str]] = [overview, *tables, _PROBLEMS, _other(t, rng)]
@@ -1226,7 +1240,7 @@ def generate(seed: int, *, template: str | None = None, layout: str | Rendering 
     text, cells, cut = _render(printed, rendering, publisher=publisher, year=year, style=style,
                                seed=rng.randrange(2 ** 32), seat=seat)
     return Synthetic(str(text), printed, tuple(sorted(found, key=str)), rendering.layout, style, publisher, year,
-                     anomaly, rendering, cells, cut, seed, seat)
+                     anomaly, rendering, cells, cut, seed, seat, getattr(text, "data", None))
 
 
 def _places():
@@ -1294,7 +1308,7 @@ def write_corpus(out_dir: str | os.PathLike, n: int, seed: int = 0, *, anomaly_r
             years = min(rng.randint(1, 5), n - len(paths))
             for s in series(rng.randrange(2 ** 32), years, first_year=rng.randint(2019, 2025 - years),
                             publisher=publisher_of(i), anomaly_rate=anomaly_rate, renderings=renderings):
-                path = out / f"{i:05d}_{s.year}.txt"
+                path = out / f"{i:05d}_{s.year}{'.pdf' if s.document else '.txt'}"
                 path.write_bytes(s.data)
                 paths.append(path)
                 manifest.write(json.dumps({

@@ -48,6 +48,7 @@ class Segment:
     row: int  # index of the Row holding the label
     values: list[Value] = field(default_factory=list)
     end: int = -1  # index of the last Row holding a line of the label (a wrapped label goes on below)
+    span: tuple[int, int] | None = None  # the label cell's display columns, in a row laid out in columns
 
     def __post_init__(self) -> None:
         self.end = max(self.end, self.row)
@@ -78,15 +79,87 @@ def _continues(seg: Segment, cell: str) -> bool:
 MAX_JOIN_BACK = 3  # segments: a label line may continue a label this far back, past labels beside it
 
 
-def _join(out: list[Segment], cell: str, table: str, template: str, row: int) -> bool:
+MAX_COLUMN_BACK = 40  # segments: how far up a group label's lines may go on in its column
+
+
+@text_cache()
+def _group_texts(table: str, template: str) -> tuple[str, ...]:
+    """The (normalised) texts of a table's group labels (三、本年度办理结果, (三)不予公开 …)."""
+    return tuple(text for text, lab, _ in vocabulary(table, template) if lab.group)
+
+
+def _join_column(out: list[Segment], cell: str, span: tuple[int, int], row: int, table: str, template: str) -> bool:
+    """Take a text cell of a row laid out in columns as a line of the group label whose column it stands in;
+    True if taken.
+
+    A merged group label (``三、本年度办理结果``) set in a narrow cell wraps over many lines, and centred in
+    its cell they stand beside the rows it spans (``度办 1.本机关不掌握相关政 0 0 1``). The cell goes on the
+    nearest label above in the same columns where that is a group label (or the start of one) it continues.
+    A cell that starts a group label, left of the columns of the row being read, opens that group label
+    before the row (the values after it on the line are still that row's)."""
+    a, b = span
+    groups = _group_texts(table, template)
+    for seg in reversed(out[-MAX_COLUMN_BACK:]):
+        if seg.span is None or not (seg.span[0] < b and a < seg.span[1]):
+            continue
+        if seg.role == "row" and seg.label is not None and seg.label.group and _continues(seg, cell):
+            pass
+        elif seg.role == "unknown" and not seg.values and any(t.startswith(L.normalize(seg.text + cell)) for t in groups):
+            m = match(seg.text + cell, table, template)
+            if m is not None and m[0] is not None and m[0].group:
+                seg.label, seg.role = m
+        else:
+            break
+        seg.text += cell
+        seg.end = row
+        seg.span = (min(seg.span[0], a), max(seg.span[1], b))
+        return True
+    last = out[-1] if out else None
+    norm = L.normalize(cell)
+    if (last is not None and last.role == "row" and last.span is not None and b <= last.span[0] and norm
+            and any(t.startswith(norm) for t in groups)):
+        group = Segment(None, "unknown", cell, row, span=span)
+        if (m := match(cell, table, template)) is not None and m[0] is not None and m[0].group:
+            group.label, group.role = m
+        out.insert(len(out) - 1, group)
+        return True
+    return False
+
+
+def _goes_on(out: list[Segment], cell: str, span: tuple[int, int]) -> bool:
+    """Whether a cell of a row laid out in columns is the next line of the row label above it in the same
+    columns, which it was cut from: the label so far is only the start of its text, and with the cell it
+    still is (``1.申请人`` / ``无正当理``, ``4.无正当理由大量`` / ``反复申请``)."""
+    last = out[-1] if out else None
+    if (last is None or last.role != "row" or last.label is None or last.span is None
+            or not (last.span[0] < span[1] and span[0] < last.span[1])):
+        return False
+    return L.normalize(last.text) not in _texts(last.label) and _continues(last, cell)
+
+
+def _beside(out: list[Segment], seg: Segment) -> bool:
+    """Whether a group label stands left of the columns of the data row being read (so that the values
+    after it on its line are that row's): a group label's line, centred in its merged cell, beside the
+    rows it spans."""
+    last = out[-1] if out else None
+    return (seg.label is not None and seg.label.group and seg.span is not None and last is not None
+            and last.role == "row" and last.label is not None and not last.label.group and last.span is not None
+            and seg.span[1] <= last.span[0])
+
+
+def _join(out: list[Segment], cell: str, table: str, template: str, row: int,
+          span: tuple[int, int] | None = None) -> bool:
     """Join a text cell to the segment before it, when the two read as one label; True if joined.
 
     A page breaks labels at its line wraps (``采购总`` / ``金额(元)``, ``(二)部分公开(区分处理的,`` /
     ``只计这一情形…)``): an unknown start becomes the label, a header keeps its tail
-    (whose unit decides how its amounts read), a label swallows the rest of itself.
+    (whose unit decides how its amounts read), a label swallows the rest of itself. In a row laid out
+    in columns (``span``), a group label's lines go on in its column past the rows beside it.
     """
     if not out:
         return False
+    if span is not None and _join_column(out, cell, span, row, table, template):
+        return True
     seg = out[-1]
     if _continues(seg, cell):
         seg.text += cell
@@ -145,6 +218,7 @@ def segments(rows: list[Row], table: str, template: str) -> list[Segment]:
         if len(row.cells) == 1 and out and _kind(cell := row.cells[0], table, template) is True and is_value(cell):
             out[-1].values.append(Value(cell, ri))  # a stream's value cell: the commonest row of all
             continue
+        spans = row.spans if row.rendering == "aligned" and row.spans is not None else None
         kinds = [_kind(cell, table, template) for cell in row.cells]
         last = len(kinds) - 1  # the row's last label
         while last >= 0 and kinds[last].__class__ is bool:
@@ -166,10 +240,22 @@ def segments(rows: list[Row], table: str, template: str) -> list[Segment]:
                 if digits:
                     out[-1].values.append(Value(digits, ri, glued=True))
             elif kind.__class__ is tuple:
-                out.append(Segment(kind[0], kind[1], cell, ri))
+                if spans and _join_column(out, cell, spans[i], ri, table, template):
+                    continue  # the rest of a group label begun above in its column (三、 / 本年度办, (六) / 其他)
+                if spans and _goes_on(out, cell, spans[i]):
+                    out[-1].text += cell  # a label's next line that reads as another label too (反复申请)
+                    out[-1].end = ri
+                    continue
+                seg = Segment(kind[0], kind[1], cell, ri, span=spans[i] if spans else None)
+                if spans and i == last and _beside(out, seg):
+                    out.insert(len(out) - 1, seg)  # a group label's line beside the row being read: values are its
+                else:
+                    out.append(seg)
             elif i <= last:
+                if spans and not kind and cell:  # before the row's label: a group label's line in its column
+                    _join_column(out, cell, spans[i], ri, table, template)
                 continue  # merged-cell continuations and debris before a row's label
-            elif not kind and _join(out, cell, table, template, ri):
+            elif not kind and _join(out, cell, table, template, ri, spans[i] if spans else None):
                 continue
             elif pieces := run_together(cell, table, template):  # header labels run together
                 for text in pieces[0]:
@@ -179,7 +265,7 @@ def segments(rows: list[Row], table: str, template: str) -> list[Segment]:
                 if out:
                     out[-1].values.append(Value(cell, ri))  # meant as a value, unreadable: a finding says so
             else:
-                out.append(Segment(None, "unknown", cell, ri))
+                out.append(Segment(None, "unknown", cell, ri, span=spans[i] if spans else None))
     return out
 
 

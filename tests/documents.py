@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -265,14 +266,44 @@ def to_html_in_script(doc: Doc, title: str) -> bytes:
     return page.encode("utf-8")
 
 
-def to_docx(doc: Doc) -> bytes:
-    """A Word document: paragraphs and tables with merged cells (python-docx writes w:gridSpan / w:vMerge)."""
+_HEADING = re.compile(r"^([一二三四五六])、(.+)$")
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+# Word's outline list of a report: 一、 then （一）, counted in Chinese (abstract list 7, list 3)
+OUTLINE_NUMBERING = (
+    f"<w:abstractNum {_W} w:abstractNumId='7'>"
+    "<w:lvl w:ilvl='0'><w:start w:val='1'/><w:numFmt w:val='chineseCounting'/><w:lvlText w:val='%1、'/></w:lvl>"
+    "<w:lvl w:ilvl='1'><w:start w:val='1'/><w:numFmt w:val='chineseCounting'/><w:lvlText w:val='（%2）'/></w:lvl>"
+    "</w:abstractNum>", f"<w:num {_W} w:numId='3'><w:abstractNumId w:val='7'/></w:num>")
+
+
+def to_docx(doc: Doc, numbered: str | None = None) -> bytes:
+    """A Word document: paragraphs and tables with merged cells (python-docx writes w:gridSpan / w:vMerge).
+
+    ``numbered``: the section headings are typed without their 一、…六、, which
+    Word's list numbering prints (:data:`OUTLINE_NUMBERING`), set on each
+    heading (``"numPr"``) or by its paragraph style, Heading 1 (``"style"``).
+    """
     import docx
+    from docx.oxml import parse_xml
 
     d = docx.Document()
+    if numbered:
+        numbering = d.part.numbering_part.element
+        for child in list(numbering):
+            numbering.remove(child)
+        for xml in OUTLINE_NUMBERING:
+            numbering.append(parse_xml(xml))
+        d.styles["Heading 1"].element.get_or_add_pPr().append(
+            parse_xml(f"<w:numPr {_W}><w:numId w:val='3'/></w:numPr>"))
     for block in doc:
         if isinstance(block, str):
-            d.add_paragraph(block)
+            if numbered and (m := _HEADING.match(block)):
+                para = d.add_paragraph(m.group(2), style="Heading 1" if numbered == "style" else None)
+                if numbered == "numPr":
+                    para._p.get_or_add_pPr().append(
+                        parse_xml(f"<w:numPr {_W}><w:ilvl w:val='0'/><w:numId w:val='3'/></w:numPr>"))
+            else:
+                d.add_paragraph(block)
             continue
         cells = grid(block)
         ncols = max(col + cs for _, col, _, _, cs in cells)

@@ -113,7 +113,8 @@ def test_mixed_folder_gives_a_row_per_file_with_its_status(mixed, tmp_path):
     # a file the user put there in a format that is not read: a row with the reason, no report, no tables
     notes = r.loc["notes.md"]
     assert (notes["status"], notes["error"]) == (
-        "unsupported", "not a report format gkdata reads (.md); it reads .txt, .pdf, .docx, .html, .htm, .shtml, .xhtml")
+        "unsupported", "not a report format gkdata reads (.md); it reads .txt, .pdf, .docx, .html, .htm, .shtml, .xhtml, "
+                       ".zip (its members), and .doc, .wps, .xls, .et with LibreOffice")
     assert notes[["report_id", "region", "year", "errors"]].isna().all()
     assert str(built).startswith("10 files · 5 ok · 3 failed · 1 duplicate · 1 unsupported · 0 from cache")
     assert repr(gkdata.read_reports(mixed)) == "<Corpus 10 files · 5 reports · 3 failed · 1 unsupported>"
@@ -233,26 +234,31 @@ def test_a_cut_off_report_builds_as_ok_with_its_truncated_finding(tmp_path):
     assert granted == 16  # a row before the cut, as printed
 
 
-def test_office_and_archive_files_get_unsupported_rows_with_the_reason(tmp_path):
+def test_office_and_archive_files_get_unsupported_rows_with_the_reason(tmp_path, monkeypatch):
+    # without LibreOffice (.doc and .wps with it, and .zip members: tests/test_legacy_and_archives.py)
+    monkeypatch.setenv("PATH", os.pathsep.join(d for d in os.environ["PATH"].split(os.pathsep)
+                                               if d and not os.path.exists(os.path.join(d, "soffice"))))
     raw = tmp_path / "raw"
     (raw / "2021").mkdir(parents=True)
     shutil.copy(SEEDS["004"], raw / "2021" / SEEDS["004"].name)
     files = {"2021/report.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504,  # an OLE2 (Word 97) file
              "2021/report.wps": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x01" * 504,
-             "reports.ZIP": b"PK\x05\x06" + b"\x00" * 18,  # an empty zip archive
+             "reports.RAR": b"Rar!\x1a\x07\x00" + b"\x00" * 18,  # a RAR archive
              "README": b"what is in this folder"}
     for name, data in files.items():
         (raw / name).write_bytes(data)
     built = gkdata.build(raw, tmp_path / "out")
     r = built.corpus.reports.set_index("path")
     assert r.index.tolist() == ["2021/004_8b07afbb35c54ec3.txt", "2021/report.doc", "2021/report.wps", "README",
-                                "reports.ZIP"]
+                                "reports.RAR"]
     assert r["error"].drop("2021/004_8b07afbb35c54ec3.txt").to_dict() == {
-        "2021/report.doc": "a Word 97 .doc file: convert it to .docx (not read)",
-        "2021/report.wps": "a WPS Writer .wps file: save it as .docx (not read)",
+        "2021/report.doc": gkdata.formats.legacy.missing("report.doc") + " (not read)",
+        "2021/report.wps": gkdata.formats.legacy.missing("report.wps") + " (not read)",
         "README": "not a report format gkdata reads (no suffix); it reads .txt, .pdf, .docx, .html, .htm, .shtml, "
-                  ".xhtml",
-        "reports.ZIP": "an archive: unpack it (not read)"}
+                  ".xhtml, .zip (its members), and .doc, .wps, .xls, .et with LibreOffice",
+        "reports.RAR": "an archive: unpack it (not read)"}
+    assert r.loc["2021/report.doc", "error"].startswith("a Word 97 .doc file: gkdata reads it with LibreOffice, which "
+                                                        "is not installed (no soffice on PATH): install it")
     assert r["status"].value_counts().to_dict() == {"unsupported": 4, "ok": 1}
     for name, data in files.items():  # hashed and sized as they are, but no report
         assert (r.loc[name, "size"], r.loc[name, "sha256"]) == (len(data), hashlib.sha256(data).hexdigest())

@@ -14,7 +14,10 @@ and tables as :class:`Cell` s with their spans. :func:`lay_out` makes them a
   prose figures are read from the text; a table cell is never a heading
   (a line that starts with a TAB is none) and never joins a prose figure;
 - a prose line that holds a table row by itself (pipes, cells set apart by
-  spaces: a PDF table drawn without rules) is a row too, as in plain text.
+  spaces) is a row too, as in plain text;
+- :class:`Laid` lines (a PDF's lines outside its ruled tables, at their
+  words' x) keep their columns and are split as text is, each row's spans
+  taken from the page's positions (a table drawn without rules).
 
 >>> c = lay_out(["二、主动公开政府信息情况",
 ...              [Cell(0, 0, "行政许可", rowspan=2), Cell(0, 1, "5"), Cell(1, 1, "6")], "三、收到…"], "utf-8", "html")
@@ -31,13 +34,16 @@ line per cell), as a word processor's text export does: synth writes its
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from pathlib import PurePath
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, Union
 
 from .. import limits, sections
 from ..decode import decode
+from ..errors import ReportError
 from ..layouts import split as split_rows
+from ..layouts.aligned import respan
 from ..layouts.rows import Row
 
 
@@ -51,7 +57,18 @@ class Cell(NamedTuple):
     colspan: int = 1
 
 
-Block = Union[str, Sequence[Cell]]  # a prose paragraph (may hold line breaks), or one table
+class Laid(str):
+    """Lines laid out in columns by character positions (a PDF's words at their x): kept as they are,
+    leading spaces included, and split as text is (:mod:`gkdata.layouts.aligned`), not as prose.
+
+    ``words``, when given: per line, the extent of each of its words in display columns (from the
+    page's x), which the rows split from the line take as their cells' spans (:func:`aligned.respan`).
+    """
+
+    words: tuple[tuple[tuple[int, int], ...], ...] | None = None
+
+
+Block = Union[str, Sequence[Cell]]  # a prose paragraph (may hold line breaks), Laid lines, or one table
 
 
 class Converter(NamedTuple):
@@ -103,13 +120,18 @@ def table_rows(cells: Sequence[Cell]) -> list[list[str]]:
     >>> table_rows([Cell(0, 0, "三、本年度办理结果", rowspan=2), Cell(0, 1, "（一）予以公开"), Cell(1, 1, "（二）部分公开")])
     [['三、本年度办理结果', '（一）予以公开'], ['', '（二）部分公开']]
     """
-    nrows = max((c.row + c.rowspan for c in cells), default=0)
-    placed: list[list[tuple[int, str]]] = [[] for _ in range(nrows)]
-    for c in cells:
-        placed[c.row].append((c.col, c.text))
-        for r in range(c.row + 1, c.row + c.rowspan):
-            placed[r].append((c.col, ""))
-    return [[text for _, text in sorted(row, key=lambda x: x[0])] for row in placed if row]
+    placed: dict[int, list[tuple[int, str]]] = {}  # row -> (column, text) of its cells
+    for row, col, text, rowspan, _ in cells:
+        if row in placed:
+            placed[row].append((col, text))
+        else:
+            placed[row] = [(col, text)]
+        for r in range(row + 1, row + rowspan):
+            placed.setdefault(r, []).append((col, ""))
+    return [[text for _, text in sorted(placed[r], key=_first)] for r in sorted(placed)]
+
+
+_first = itemgetter(0)
 
 
 def is_data_table(cells: Sequence[Cell]) -> bool:
@@ -120,6 +142,8 @@ def is_data_table(cells: Sequence[Cell]) -> bool:
 
 def _prose_lines(block: Block) -> list[str]:
     """The text lines of a paragraph, or of a layout table's cells (a TAB in prose is a space)."""
+    if isinstance(block, Laid):
+        return [line.replace("\t", " ").rstrip() for line in block.split("\n") if line.strip()]
     if isinstance(block, str):
         return [s for line in block.split("\n") if (s := line.replace("\t", " ").strip())]
     return [c.text for c in sorted(block, key=lambda c: (c.row, c.col)) if c.text.strip()]
@@ -135,8 +159,14 @@ def lay_out(blocks: Iterable[Block], encoding: str, layout: str) -> Converted:
     """
     lines: list[str] = []
     rows: list[Row] = []
+    laid = False  # lines laid out in columns: split with header rows and one cell per other line, as text is
+    extents: dict[int, tuple[tuple[int, int], ...]] = {}  # Laid line -> its words' extents
     for block in blocks:
         if isinstance(block, str) or not is_data_table(block):
+            if isinstance(block, Laid):
+                laid = True
+                if block.words is not None:
+                    extents.update(zip(range(len(lines), len(lines) + len(block.words)), block.words))
             lines += _prose_lines(block)
             continue
         for texts in table_rows(block):
@@ -145,11 +175,13 @@ def lay_out(blocks: Iterable[Block], encoding: str, layout: str) -> Converted:
             rows.append(Row(cells, "kept", len(lines), layout))
             lines.append("".join("\t" + cell for cell in cells))
     text = "\n".join(lines) + "\n"
-    if not rows:
+    if not rows and not extents:
         return Converted(text, encoding, layout, None)
     lines.append("")
     skip = {r.line for r in rows} | {h.line for h in sections.find(lines)}
-    others = split_rows(lines, skip, reader="tabbed")  # the TAB reader: prose lines give no cells
+    # the TAB reader: prose lines give no cells (but Laid lines are read as text's lines are)
+    others = split_rows(lines, skip, reader="stream" if laid else "tabbed")
+    others = [respan(r, extents[r.line]) if r.line in extents else r for r in others]
     if others:
         rows = sorted(rows + others, key=lambda r: r.line)
     return Converted(text, encoding, layout, rows)
@@ -174,44 +206,61 @@ def render(blocks: Iterable[Block]) -> str:
     return "\n".join(lines) + "\n"
 
 
-from . import docx, html, pdf  # noqa: E402  (they build on the helpers above)
+from . import docx, html, legacy, pdf  # noqa: E402  (they build on the helpers above)
 
-# format name (becomes meta.layout) -> converter; tried in order, binary signatures first
-CONVERTERS: dict[str, Converter] = {"pdf": pdf.CONVERTER, "docx": docx.CONVERTER, "html": html.CONVERTER}
+# format name (becomes meta.layout) -> converter; tried in order. The legacy formats come first and claim
+# their suffixes whatever the bytes, so a file is read, or not, as :func:`unsupported` says by its name;
+# then binary signatures.
+CONVERTERS: dict[str, Converter] = {"doc": legacy.DOC, "xls": legacy.XLS,  # by LibreOffice, as .docx / HTML
+                                    "pdf": pdf.CONVERTER, "docx": docx.CONVERTER, "html": html.CONVERTER}
 TEXT_SUFFIXES = (".txt",)
-# every file suffix an input may have: what read_reports and build look for in a folder
-SUFFIXES: tuple[str, ...] = TEXT_SUFFIXES + tuple(s for conv in CONVERTERS.values() for s in conv.suffixes)
+# archives: read member by member (gkdata.archives), each member an input of its own; never one report
+ARCHIVE_SUFFIXES = (".zip",)
+OTHER_ARCHIVES = (".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")  # not read: to unpack first
+# every file suffix an input may have: what read_reports and build read (.doc, .wps, .xls, .et need LibreOffice)
+SUFFIXES: tuple[str, ...] = (TEXT_SUFFIXES + tuple(s for conv in CONVERTERS.values() for s in conv.suffixes)
+                             + ARCHIVE_SUFFIXES)
 
 # suffix -> why a file people often have in place of a report is not read, and what to do
 _NOT_READ = {
-    ".doc": "a Word 97 .doc file: convert it to .docx",
-    ".wps": "a WPS Writer .wps file: save it as .docx",
     ".rtf": "a Rich Text .rtf file: save it as .docx",
     ".odt": "an OpenDocument .odt file: save it as .docx",
     ".ofd": "an OFD document: export it as .pdf",
-    **dict.fromkeys((".xls", ".xlsx", ".et", ".ods"), "a spreadsheet: gkdata reads reports, not workbooks"),
-    **dict.fromkeys((".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz"), "an archive: unpack it"),
+    **dict.fromkeys((".xlsx", ".ods"), "a spreadsheet: gkdata reads reports, not workbooks"),
+    **dict.fromkeys(OTHER_ARCHIVES, "an archive: unpack it"),
     **dict.fromkeys((".jpg", ".jpeg", ".png", ".gif", ".tif", ".tiff", ".bmp"),
                     "an image: a scanned report needs OCR to text first"),
 }
 
 
 def unsupported(name: str) -> str | None:
-    """Why a file of this name is not read (its suffix is not in :data:`SUFFIXES`), None if it is.
+    """Why a file of this name is not read, None if it is: its suffix is not in :data:`SUFFIXES`,
+    or it needs LibreOffice (``.doc``, ``.wps``, ``.xls``, ``.et``) and there is no ``soffice`` on PATH.
 
-    >>> unsupported("2020/report.doc")
-    'a Word 97 .doc file: convert it to .docx (not read)'
-    >>> unsupported("notes.md")
-    'not a report format gkdata reads (.md); it reads .txt, .pdf, .docx, .html, .htm, .shtml, .xhtml'
+    :func:`gkdata.read_report` reads what this says is read, and raises :class:`~gkdata.ReportError`
+    with the same reason for a file that needs LibreOffice.
+
+    >>> unsupported("2020/report.ofd")
+    'an OFD document: export it as .pdf (not read)'
+    >>> print(unsupported("notes.md"))
+    not a report format gkdata reads (.md); it reads .txt, .pdf, .docx, .html, .htm, .shtml, .xhtml, .zip (its members), and .doc, .wps, .xls, .et with LibreOffice
     >>> unsupported("r.TXT") is None
     True
     """
     suffix = PurePath(name).suffix.lower()
     if suffix in SUFFIXES:
-        return None
+        why = legacy.missing(name)
+        return None if why is None else f"{why} (not read)"
     if suffix in _NOT_READ:
         return f"{_NOT_READ[suffix]} (not read)"
-    return f"not a report format gkdata reads ({suffix or 'no suffix'}); it reads {', '.join(SUFFIXES)}"
+    native = [s for s in SUFFIXES if s not in legacy.KINDS and s not in ARCHIVE_SUFFIXES]
+    return (f"not a report format gkdata reads ({suffix or 'no suffix'}); it reads {', '.join(native)}, "
+            f"{', '.join(ARCHIVE_SUFFIXES)} (its members), and {', '.join(legacy.KINDS)} with LibreOffice")
+
+
+def is_archive(name: str) -> bool:
+    """Whether a file of this name is an archive whose members are the inputs (:data:`ARCHIVE_SUFFIXES`)."""
+    return PurePath(name).suffix.lower() in ARCHIVE_SUFFIXES
 
 
 def _check(blocks: list[Block], source: str) -> None:
@@ -222,11 +271,15 @@ def _check(blocks: list[Block], source: str) -> None:
         if isinstance(block, str):
             chars += len(block)
             continue
-        chars += sum(len(c.text) + 1 for c in block)
-        rows = max((c.row + c.rowspan for c in block), default=0)
-        cols = max((c.col + c.colspan for c in block), default=0)
-        limits.check(sum(c.rowspan * c.colspan for c in block), "MAX_GRID_CELLS", source,
-                     f"a table of {rows:,} rows, {cols:,} columns", "grid cells")
+        rows = cols = grid = 0
+        for row, col, text, rowspan, colspan in block:  # one pass: a table has hundreds of cells
+            chars += len(text) + 1
+            grid += rowspan * colspan
+            if row + rowspan > rows:
+                rows = row + rowspan
+            if col + colspan > cols:
+                cols = col + colspan
+        limits.check(grid, "MAX_GRID_CELLS", source, f"a table of {rows:,} rows, {cols:,} columns", "grid cells")
     limits.check(chars, "MAX_CHARS", source, "the text", "characters")
 
 
@@ -238,6 +291,9 @@ def convert(data: bytes, source: str) -> Converted:
     >>> convert("一、总体情况".encode("gbk") * 20, "r.txt")[1:]
     ('gb18030', None, None)
     """
+    if is_archive(source):
+        raise ReportError(source, "an archive holds files, not one report: read_reports and build read each of "
+                                  "its members (as archive.zip/member)")
     for name, conv in CONVERTERS.items():
         if conv.sniff(data, source):
             blocks, encoding = conv.read(data, source)

@@ -20,7 +20,9 @@ render their article with JavaScript), which is unescaped and read in place.
 
 from __future__ import annotations
 
+import functools
 import html as htmlcodec
+import json
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -32,7 +34,7 @@ from ..errors import ReportError
 from . import Block, Cell, Converter, is_data_table, join_lines
 
 if TYPE_CHECKING:
-    from lxml.html import HtmlElement
+    from lxml.etree import _Element
 
 SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 _SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table)\b", re.I)
@@ -46,13 +48,15 @@ _BLOCK = frozenset({"address", "article", "aside", "blockquote", "body", "captio
                     "div", "dl", "dt", "fieldset", "figcaption", "figure", "form", "h1", "h2", "h3", "h4", "h5",
                     "h6", "header", "hr", "html", "legend", "li", "main", "menu", "ol", "p", "pre", "section",
                     "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"})
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")  # in a lower-cased style
 _SPACE_RUN = re.compile(r"[ \t\n\r\f]+")  # HTML collapses these; NBSP and U+3000 are text
 _BREAK_RUN = re.compile(r"(?<![ \t\r\f])[ \t\r\f]*+\n[ \t\n\r\f]*+")  # a whole run holding a line break (linear)
 
 # A JavaScript string literal's opening quote, and its body up to the closing one (possessive: no backtracking).
 _QUOTE = re.compile(r"[\"'`]")
-_BODY = {q: re.compile(rf"(?:[^{q}\\{line}]|\\.)*+", re.S) for q, line in (('"', r"\n"), ("'", r"\n"), ("`", ""))}
+# (unrolled: a run of plain characters at a time, then an escape; the same strings as (?:[^"\\]|\\.)*+)
+_BODY = {q: re.compile(rf"[^{q}\\{line}]*+(?:\\.[^{q}\\{line}]*+)*+", re.S)
+         for q, line in (('"', r"\n"), ("'", r"\n"), ("`", ""))}
 _JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|.)", re.S)
 _JS_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "b": "", "f": "", "v": "", "0": "", "\n": "", "\r\n": ""}
 _MARKUP = re.compile(r"<\s*(?:table|p|div|tr|td|span|br|h\d)\b", re.I)
@@ -74,6 +78,15 @@ def unescape_js(literal: str) -> str:
     >>> unescape_js(r'"<td class=\\"x\\">\\u003cb\\u003e规章\\/td\\n"')
     '<td class="x"><b>规章/td\\n'
     """
+    if literal[0] == '"':  # most embedded pages are JSON strings: json reads them in C
+        try:
+            text = json.loads(literal)
+        except ValueError:
+            pass
+        else:
+            if "\b" not in text and "\f" not in text:  # else \b, \f (dropped) or \u0008, \u000c (kept): below
+                return text.encode("utf-16", "surrogatepass").decode("utf-16", errors="replace")
+
     def one(m: re.Match) -> str:
         e = m.group(1)
         if e[0] == "u" and len(e) > 1:
@@ -133,11 +146,31 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
-def _inline_embedded(doc: HtmlElement, source: str, tags: int) -> None:
+_FULL_PAGE = re.compile(r"^\s*<(?:html|!doctype)", re.I)
+
+
+def _fragment(markup: str) -> _Element | None:
+    """Markup as a ``<div>`` of its elements, as ``lxml.html.fragment_fromstring(create_parent="div")`` makes it;
+    None if lxml cannot parse it (an XML declaration in the string)."""
+    from lxml import etree
+
+    page = markup if _FULL_PAGE.match(markup) else f"<html><body>{markup}</body></html>"
+    try:
+        doc = etree.fromstring(page, _parser())
+    except (etree.ParserError, ValueError):
+        return None
+    div = etree.Element("div")
+    body = None if doc is None else doc.find("body")
+    if body is not None:
+        if body.text and body.text.strip():
+            div.text = body.text
+        div.extend(list(body))
+    return div
+
+
+def _inline_embedded(doc: _Element, source: str, tags: int) -> None:
     """Replace each script that carries a report by the report's markup, unless the page shows it already;
     ``tags``, the page's count, grows by the markup's (it is held to the same cap)."""
-    from lxml.html import fragment_fromstring
-
     visible = None
     for script in doc.iter("script"):
         markup = _embedded_markup(script.text or "")
@@ -145,10 +178,12 @@ def _inline_embedded(doc: HtmlElement, source: str, tags: int) -> None:
             continue
         tags += markup.count("<")
         limits.check(tags, "MAX_HTML_TAGS", source, "the page's markup with its scripts' markup", "tags")
-        fragment = fragment_fromstring(markup, create_parent="div")
+        fragment = _fragment(markup)
+        if fragment is None:
+            continue
         if visible is None:
             visible = _squash("".join(doc.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")))
-        if _squash(fragment.text_content())[:200] in visible:
+        if _squash(_string(fragment))[:200] in visible:
             continue  # a server-rendered page keeps its data twice; read it once
         fragment.tail = script.tail
         script.getparent().replace(script, fragment)
@@ -169,96 +204,161 @@ def _collapse(text: str) -> str:
     return _SPACE_RUN.sub(" ", _BREAK_RUN.sub(gap, text))  # only a run with a line break needs a look around
 
 
-def _hidden(el: HtmlElement) -> bool:
-    return "hidden" in el.attrib or bool(_HIDDEN.search(el.get("style", "")))
+def _hidden(el: _Element) -> bool:
+    """``hidden``, or a style that hides it (looked into only if it holds a none or hidden in any case)."""
+    style = el.get("style")
+    if style is not None:
+        style = style.lower()
+        if ("none" in style or "hidden" in style) and _HIDDEN.search(style):
+            return True
+    return el.get("hidden") is not None
 
 
-def _span(el: HtmlElement, name: str, most: int) -> int:
+def _span(el: _Element, name: str, most: int) -> int:
     """A ``rowspan``/``colspan`` as browsers read it: its leading ASCII digits, at most ``most``; 1 if none."""
-    m = re.match(r"\s*([0-9]+)", el.get(name, ""))
+    value = el.get(name)
+    if value is None:
+        return 1
+    m = re.match(r"\s*([0-9]+)", value)
     return min(int(m.group(1).lstrip("0")[:6] or 0), most) if m else 1
 
 
-class _Flow:
-    """Walks elements in document order, collecting prose paragraphs and tables."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.blocks: list[Block] = []
-        self._pieces: list[str] = []
-
-    def _flush(self) -> None:
-        line = _collapse("".join(self._pieces)).strip()
-        self._pieces = []
-        if line:
-            self.blocks.append(line)
-
-    def walk(self, el: HtmlElement) -> list[Block]:
-        tag = el.tag if isinstance(el.tag, str) else None  # comments and processing instructions
-        if tag is None or tag in _SKIP or _hidden(el):
-            return self.blocks
-        if tag == "br":
-            self._flush()
-        elif tag == "table" and (cells := _data_table(el, self.source)) is not None:
-            self._flush()
-            self.blocks += [_cell_text(c, self.source) for c in el.findall("caption")] + [cells]
-        else:
-            block = tag in _BLOCK
-            if block:
-                self._flush()
-            self._pieces.append(el.text or "")
-            for child in el:
-                self.walk(child)
-                self._pieces.append(child.tail or "")
-            if block:
-                self._flush()
-        return self.blocks
+def _flush(pieces: list[str], blocks: list[Block]) -> None:
+    """The pieces of text so far as one prose line (white space collapsed), if any."""
+    if not pieces:
+        return
+    line = "".join(pieces)
+    del pieces[:]
+    if "\n" in line or "  " in line or "\t" in line or "\r" in line or "\f" in line:
+        line = _collapse(line)
+    line = line.strip()
+    if line:
+        blocks.append(line)
 
 
-def _cell_text(el: HtmlElement, source: str) -> str:
-    """A cell's text on one line: its paragraphs and <br> lines joined."""
-    flow = _Flow(source)
-    flow.walk(el)
-    return join_lines(b for b in flow.blocks if isinstance(b, str))
+def _walk(el: _Element, pieces: list[str], blocks: list[Block], source: str) -> None:
+    """Walk a shown element in document order: its text goes to ``pieces``, a block element ends a line
+    in ``blocks`` before and after it, a data table is one block of cells.
+
+    Children are stepped through with getnext(), which is faster than an
+    iterator for the few children most elements have, and an inline child
+    without children (a ``<span>`` of text) is read without a call.
+    """
+    tag = el.tag
+    if tag == "br":
+        _flush(pieces, blocks)
+    elif tag == "table" and (cells := _data_table(el, source)) is not None:
+        _flush(pieces, blocks)
+        blocks += ["" if _hidden(c) else _cell_text(c, source) for c in el.iterchildren("caption")]
+        blocks.append(cells)
+    else:
+        block = tag in _BLOCK
+        if block:
+            _flush(pieces, blocks)
+        text = el.text
+        if text:
+            pieces.append(text)
+        child = el[0] if len(el) else None
+        while child is not None:
+            tag = child.tag
+            if tag.__class__ is str and tag not in _SKIP and not _hidden(child):  # not a comment, not skipped
+                if len(child) or tag in _BLOCK or tag == "br":
+                    _walk(child, pieces, blocks, source)
+                elif text := child.text:
+                    pieces.append(text)
+            text = child.tail
+            if text:
+                pieces.append(text)
+            child = child.getnext()
+        if block:
+            _flush(pieces, blocks)
 
 
-def _data_table(table: HtmlElement, source: str) -> list[Cell] | None:
+def _cell_text(el: _Element, source: str) -> str:
+    """A cell's text on one line (a shown cell): its paragraphs and <br> lines joined."""
+    blocks: list[Block] = []
+    pieces: list[str] = []
+    _walk(el, pieces, blocks, source)
+    _flush(pieces, blocks)
+    if len(blocks) == 1 and isinstance(blocks[0], str):
+        return blocks[0].replace("\t", " ")  # stripped by _flush, as join_lines would
+    return join_lines(b for b in blocks if isinstance(b, str))
+
+
+_CELL_TAGS = ("td", "th")
+
+
+def _data_table(table: _Element, source: str) -> list[Cell] | None:
     """The cells of a table with their grid positions, or None for a layout table.
 
     Spans are clamped as browsers do (colspan 1–1000, rowspan 0–65534 and to
     the table's rows); the grid slots the cells cover are held to
     :data:`~gkdata.limits.MAX_GRID_CELLS` before they are taken.
     """
-    if table.xpath(".//table"):
+    if next(table.iterdescendants("table"), None) is not None:
         return None
-    rows = [tr for tr in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr") if not _hidden(tr)]
+    rows = [tr for tr in _rows(table) if not _hidden(tr)]
     cells: list[Cell] = []
     taken: set[tuple[int, int]] = set()
     for r, tr in enumerate(rows):
         col = 0
-        for td in tr.xpath("./td | ./th"):
-            if _hidden(td):
+        td = tr[0] if len(tr) else None
+        while td is not None:
+            if td.tag not in _CELL_TAGS or _hidden(td):
+                td = td.getnext()
                 continue
             while (r, col) in taken:
                 col += 1
             rowspan = _span(td, "rowspan", 65534) or len(rows) - r  # rowspan="0": to the end of the table
             rowspan, colspan = min(rowspan, len(rows) - r), max(_span(td, "colspan", 1000), 1)
-            limits.check(len(taken) + rowspan * colspan, "MAX_GRID_CELLS", source,
-                         f"a table of {len(rows):,} rows, {col + colspan:,} columns or more", "grid cells")
-            cells.append(Cell(r, col, _cell_text(td, source), rowspan, colspan))
-            taken.update((r + i, col + j) for i in range(rowspan) for j in range(colspan))
+            if len(taken) + rowspan * colspan > limits.MAX_GRID_CELLS:
+                limits.check(len(taken) + rowspan * colspan, "MAX_GRID_CELLS", source,
+                             f"a table of {len(rows):,} rows, {col + colspan:,} columns or more", "grid cells")
+            cells.append(_cell(Cell, (r, col, _cell_text(td, source), rowspan, colspan)))
+            if rowspan == colspan == 1:
+                taken.add((r, col))
+            else:
+                taken.update((r + i, col + j) for i in range(rowspan) for j in range(colspan))
             col += colspan
+            td = td.getnext()
     return cells if is_data_table(cells) else None
 
 
-def _title(doc: HtmlElement) -> list[str]:
+_cell = tuple.__new__  # Cell(...) without NamedTuple's Python-level __new__: a table makes hundreds
+
+
+def _title(doc: _Element) -> list[str]:
     """The page's title: a CMS's ArticleTitle meta, else <title> (site navigation can push the
     body's own title far down the text)."""
     for meta in doc.iter("meta"):
         if (meta.get("name") or "").lower() == "articletitle" and meta.get("content", "").strip():
             return [meta.get("content")]
-    title = doc.find(".//title")
-    return [title.text_content()] if title is not None else []
+    title = next(doc.iter("title"), None)
+    return [_string(title)] if title is not None else []
+
+
+@functools.cache
+def _parser():
+    """lxml's HTML parser, with plain elements (lxml.html's element classes cost a lookup per element)."""
+    from lxml import etree
+
+    return etree.HTMLParser()
+
+
+@functools.cache
+def _xpaths():
+    from lxml import etree
+
+    return etree.XPath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"), etree.XPath("string()")
+
+
+def _rows(table: _Element) -> list[_Element]:
+    return _xpaths()[0](table)
+
+
+def _string(el: _Element) -> str:
+    """An element's text content (lxml.html's ``text_content()``)."""
+    return str(_xpaths()[1](el))
 
 
 def read(data: bytes, source: str) -> tuple[list[Block], str]:
@@ -268,19 +368,26 @@ def read(data: bytes, source: str) -> tuple[list[Block], str]:
     :data:`~gkdata.limits.MAX_HTML_TAGS` tags raises :class:`ReportError` before it is parsed.
     """
     from lxml import etree
-    from lxml.html import document_fromstring
 
     limits.check(len(data), "MAX_HTML_BYTES", source, "the page")
     limits.check(tags := data.count(b"<"), "MAX_HTML_TAGS", source, "the page's markup", "tags")
     declared = m.group(1).decode("ascii") if (m := _CHARSET.search(data[:4096])) else None
     text, encoding = decode(data, source, declared)
     try:
-        doc = document_fromstring(_XML_DECLARATION.sub("", text, count=1))
+        doc = etree.fromstring(_XML_DECLARATION.sub("", text, count=1), _parser())
     except (etree.ParserError, ValueError) as e:
         raise ReportError(source, f"the HTML cannot be parsed ({e})") from e
+    if doc is None:
+        raise ReportError(source, "the HTML cannot be parsed (Document is empty)")
     _inline_embedded(doc, source, tags)
     body = doc.find("body")
-    return _title(doc) + _Flow(source).walk(body if body is not None else doc), encoding
+    blocks: list[Block] = _title(doc)
+    pieces: list[str] = []
+    root = body if body is not None else doc
+    if root.tag not in _SKIP and not _hidden(root):
+        _walk(root, pieces, blocks, source)
+    _flush(pieces, blocks)
+    return blocks, encoding
 
 
 CONVERTER = Converter(sniff, read, SUFFIXES)

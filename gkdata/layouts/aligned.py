@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ..numbers import is_value
 from .rows import Row
@@ -27,6 +27,9 @@ _WORD = re.compile(r"\S+")
 MAX_FRAGMENT = 12  # characters: an indented word this short may be a piece of a header label
 MAX_HEADER_GAP = 2  # lines: header rows this close form one header
 _SENTENCE = re.compile(r"[。；;？！]")
+# a piece that starts with a label's numbering ((三), 三、, 3.) begins a label: it continues one above only
+# where the two make the start of a label (第二十条第 / (一)项)
+_NUMBERED = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、．])")
 
 
 def _width(ch: str) -> int:
@@ -64,9 +67,10 @@ def split(line: str, number: int, headers: bool = True) -> Row | None:
     if "\t" in line or "|" in line or _SENTENCE.search(line):
         return None
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(line)]
-    if len(words) == 1 and headers and words[0][0] >= 2 and len(words[0][2]) <= MAX_FRAGMENT \
-            and not _is_value(words[0][2]):
-        cols = _columns(line)  # an indented fragment of a header label, placed by its column
+    if len(words) == 1 and headers and words[0][0] >= 2 and len(words[0][2]) <= MAX_FRAGMENT:
+        # an indented fragment of a header label, or a value set beside the middle of a wrapped label:
+        # placed by its column
+        cols = _columns(line)
         return Row((words[0][2],), "dropped", number, "aligned", ((cols[words[0][0]], cols[words[0][1]]),))
     if len(words) < 2:
         return None
@@ -93,6 +97,32 @@ def split(line: str, number: int, headers: bool = True) -> Row | None:
     return Row(tuple(cells), "dropped", number, "aligned" if gaps else "spaced", tuple(spans))
 
 
+def respan(row: Row, words: Sequence[tuple[int, int]]) -> Row:
+    """The row with each cell's span taken from its words' own extents, in the line's order (a PDF's words
+    at their x, in display columns: the text's character columns only approximate where proportional
+    type stands). A cell is one word or (a label with a space inside it) several; where the words do not
+    make up the row's cells, the row is kept as it is.
+
+    >>> respan(split("规章   3   12", 0), [(0, 5), (9, 11), (14, 17)]).spans
+    ((0, 5), (9, 11), (14, 17))
+
+    A line the splitters read as one cell of a stream (a label's line with a space in it, a long label's
+    wrapped line) is placed by its words too: a row laid out in columns of one cell.
+    """
+    if row.spans is None and not (len(row.cells) == 1 and row.blanks == "dropped"):
+        return row
+    spans, i = [], 0
+    for cell in row.cells:
+        n = cell.count(" ") + 1
+        if i + n > len(words):
+            return row
+        spans.append((words[i][0], words[i + n - 1][1]))
+        i += n
+    if i != len(words):
+        return row
+    return row._replace(spans=tuple(spans), rendering="aligned")
+
+
 def _is_header(row: Row) -> bool:
     return row.rendering == "aligned" and row.spans is not None and not any(map(_is_value, row.cells))
 
@@ -117,11 +147,17 @@ def merge_headers(rows: list[Row], is_row_label: Callable[[str], bool], is_label
                 or any(map(is_row_label, last.cells + row.cells))):
             out.append(row)
             continue
+        if any(_NUMBERED.match(cell) and not any(a < y and x < b and starts_label(c + cell)
+                                                 for c, (x, y) in zip(last.cells, last.spans))
+               for cell, (a, b) in zip(row.cells, row.spans)):
+            out.append(row)  # a numbered label starts on this line: a row's labels, not a header's lines
+            continue
         cells, spans = list(last.cells), list(last.spans)
         below = [[j for j, (a, b) in enumerate(row.spans) if a < y and x < b] for x, y in spans]
         for j, (cell, (a, b)) in enumerate(zip(row.cells, row.spans)):
             hits = [i for i, (x, y) in enumerate(spans) if a < y and x < b and below[i] == [j]
-                    and (not (is_label(cell) or is_label(cells[i])) or starts_label(cells[i] + cell))]
+                    and (not (is_label(cell) or is_label(cells[i]) or _NUMBERED.match(cell))
+                         or starts_label(cells[i] + cell))]
             if len(hits) == 1:  # one above one (a parent above several is not it): the same label, continued
                 i = hits[0]
                 cells[i] += cell
