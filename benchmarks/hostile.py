@@ -2,7 +2,8 @@
 
 The files are the ones measured on the unguarded reader (issue #15): an 18 KB
 page of huge spans (3 GB), a 120 KB script (over a minute of CPU), a 3 MB
-.docx inflating to 1 GB, a billion laughs, 100,000 PDF pages, a FIFO, a
+.docx inflating to 1 GB, a billion laughs, 100,000 PDF pages, a 300 KB PDF
+page inflating to 300 MB, 2 KB of PDF forms drawing forms, a FIFO, a
 symlink to /dev/zero, 50 MB of table cells, and the cases found while guarding
 them. They are written to a temporary folder (never the repository) by the
 builders in ``tests/test_hostile_inputs.py`` and each is read in a child held to
@@ -112,6 +113,10 @@ CASES = [
     Case("pdf-deep-tree", "deep.pdf", _data(lambda: H.deep_tree(50_000))),
     Case("pdf-30000-chars", "line.pdf", _data(lambda: H.one_line(30_000))),
     Case("pdf-ruled-grid-100", "grid.pdf", _data(lambda: _ruled_grid(100))),
+    Case("pdf-inflates-300mb", "inflates.pdf", _data(lambda: H.content_bomb(300))),
+    Case("pdf-3m-text-objects", "objects.pdf", _data(lambda: H.content_bomb(100, b"BT /F1 1 Tf 1 1 Td (x) Tj ET\n"))),
+    Case("pdf-nested-forms", "forms.pdf", _data(lambda: H.nested_forms(7, 10))),
+    Case("pdf-text-over-itself", "over.pdf", _data(lambda: H.nested_forms(2, 300))),
     Case("fifo", "x.txt", os.mkfifo),
     Case("dev-zero", "zero.txt", lambda path: path.symlink_to("/dev/zero")),
     Case("file-over-cap", "big.txt", _sparse(limits.MAX_BYTES + 1)),

@@ -31,6 +31,14 @@ MAX_ARCHIVE_RATIO = 100  # compression ratio of an archive's member over 1 MiB: 
 CONVERT_SECONDS = 30.0  # LibreOffice converting one .doc/.wps/.xls/.et: ~1–3 s (its start); within a build's 60 s
 MAX_PDF_PAGES = 1000  # pages of a PDF, counted before any is parsed: real reports are under ~100
 PDF_SECONDS = 10.0  # PDF reading, checked between pages: ~7 ms a page (pdfium), a 100-page report ~1 s; reports have 5–30
+# What pdfium may build, measured from the file before a page is loaded (gkdata/formats/pdf_streams.py): it
+# inflates a page's streams whole and makes ~350 bytes an object drawn (2 KB of nested forms made 490 MB)
+MAX_PDF_STREAM = 32 * 2**20  # one stream, decoded: a page's content is 10 KB–1 MB, an embedded CJK font up to ~20 MB
+MAX_PDF_DECODED = 256 * 2**20  # all the file's streams but images, decoded (~1 s to inflate and count)
+MAX_PDF_OBJECTS = 500_000  # objects its content could make (operator letters, over-counted ~2x; forms where drawn):
+# ~200 MB and ~3 s in pdfium at the cap; a 30-page report counts ~20,000
+MAX_PDF_PAGE_TEXTS = 20_000  # text objects of one page, counted (forms walked) after it loads, before its text is read:
+# pdfium's text extraction is quadratic in text drawn over itself (20,000: ~3 s); a dense page has ~3,000
 
 _KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
           (stat.S_ISDIR, "a directory"), (stat.S_ISSOCK, "a socket"))

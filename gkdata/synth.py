@@ -127,6 +127,7 @@ class Rendering:
     numbering: str = "template"  # headings: one of NUMBERINGS
     mark: str = ""  # headings: one of HEADING_MARKS
     cut: bool = False  # the text ends inside a table (a page of two, a cut download)
+    rotate: int = 0  # pdf: landscape pages stored portrait, turned by /Rotate 90 or 270 (content drawn turned back)
 
     def __post_init__(self):
         if self.layout not in RENDERINGS + DOCUMENTS:
@@ -162,7 +163,7 @@ VARIANTS: dict[str, dict[str, tuple]] = {
     "aligned": {"align": ("left", "center"), "valign": ("top", "middle"), "vertical": (False, True)},
     # pdf: rules = the cells' borders drawn; split = a row may break across a page (gkdata.synth_pdf)
     "pdf": {"rules": (False, True), "vertical": (False, True), "valign": ("top", "middle"), "align": ("left", "center"),
-            "split": (False, True)},
+            "split": (False, True), "rotate": (0, 90, 270)},
 }
 _ANY = {"numbering": NUMBERINGS, "mark": HEADING_MARKS, "cut": (False, True)}
 

@@ -13,7 +13,10 @@ the font's own widths. Options (:class:`~gkdata.synth.Rendering`):
 - ``valign`` / ``align``: a row's cells at the top of its wrapped label or
   in its middle; values and headers at the left of their cells or centred;
 - ``split``: a row may break across a page, its label's last lines moved to
-  the next page (as Word does), instead of moving to the next page whole.
+  the next page (as Word does), instead of moving to the next page whole;
+- ``rotate``: 90 or 270, the report laid out on landscape pages stored as
+  portrait ones turned by ``/Rotate`` (their content drawn turned back, so
+  each shows upright), as a landscape table in a portrait document is.
 
 The text is in Noto Sans SC (``pylopdf_fonts_zh_cn``, never a system font),
 embedded as a TrueType subset of the characters the report uses, with a
@@ -186,8 +189,10 @@ class _Page:
 class _Writer:
     """Text, lines and boxes on pages, top-down coordinates; :meth:`pdf` writes the file."""
 
-    def __init__(self, rng: random.Random, margins: tuple[float, float, float, float]):
+    def __init__(self, rng: random.Random, margins: tuple[float, float, float, float],
+                 size: tuple[float, float] = PAGE, rotate: int = 0):
         self.rng = rng
+        self.size, self.rotate = size, rotate  # the page as shown; its /Rotate
         self.left, self.top, self.right, self.bottom = margins  # body area, top-down
         self.pages: list[_Page] = []
         self.y = 0.0
@@ -209,11 +214,11 @@ class _Writer:
         page = page or self.page
         page.chars.update(text)
         for dx in ((0.0, 0.35) if bold else (0.0,)):
-            page.ops.append(f"BT /F1 {size:.2f} Tf {x + dx:.2f} {PAGE[1] - baseline:.2f} Td \x00{text}\x00 Tj ET")
+            page.ops.append(f"BT /F1 {size:.2f} Tf {x + dx:.2f} {self.size[1] - baseline:.2f} Td \x00{text}\x00 Tj ET")
 
     def rule(self, x0: float, y0: float, x1: float, y1: float, page: _Page, filled: bool, weight: float) -> None:
         """One straight rule: a stroked line, or a thin filled rectangle (Word's borders)."""
-        h = PAGE[1]
+        h = self.size[1]
         if filled:
             if y0 == y1:
                 page.ops.append(f"{x0:.2f} {h - y0 - weight / 2:.2f} {x1 - x0:.2f} {weight:.2f} re f")
@@ -223,19 +228,20 @@ class _Writer:
             page.ops.append(f"{weight:.2f} w {x0:.2f} {h - y0:.2f} m {x1:.2f} {h - y1:.2f} l S")
 
     def box(self, x0: float, y0: float, x1: float, y1: float, page: _Page, weight: float) -> None:
-        page.ops.append(f"{weight:.2f} w {x0:.2f} {PAGE[1] - y1:.2f} {x1 - x0:.2f} {y1 - y0:.2f} re S")
+        page.ops.append(f"{weight:.2f} w {x0:.2f} {self.size[1] - y1:.2f} {x1 - x0:.2f} {y1 - y0:.2f} re S")
 
     def pdf(self, header: str | None, numbering: str | None) -> bytes:
         """The file: every page with the running header and the page number (``numbering`` a format)."""
         total = len(self.pages)
+        wide, high = self.size
         for i, page in enumerate(self.pages, 1):
             if header:
-                self.text((PAGE[0] - width(header, 9)) / 2, 38, header, 9, page=page)
-                page.ops.append(f"0.50 w {self.left:.2f} {PAGE[1] - 44:.2f} m {PAGE[0] - self.right:.2f} "
-                                f"{PAGE[1] - 44:.2f} l S")
+                self.text((wide - width(header, 9)) / 2, 38, header, 9, page=page)
+                page.ops.append(f"0.50 w {self.left:.2f} {high - 44:.2f} m {wide - self.right:.2f} "
+                                f"{high - 44:.2f} l S")
             if numbering:
                 number = numbering.format(n=i, total=total)
-                self.text((PAGE[0] - width(number, 9)) / 2, PAGE[1] - 30, number, 9, page=page)
+                self.text((wide - width(number, 9)) / 2, high - 30, number, 9, page=page)
         chars = sorted(set().union(*(p.chars for p in self.pages)))
         gid = {ch: i + 1 for i, ch in enumerate(chars)}
         font = _font()
@@ -278,12 +284,15 @@ class _Writer:
         def encode(m: re.Match) -> str:
             return "<" + "".join(f"{gid[ch]:04X}" for ch in m.group(1)) + ">"
 
+        # a turned page is stored portrait: its content drawn from where it shows (x, y) to where it is stored
+        stored, turn = {90: ((high, wide), f"0 1 -1 0 {high:.2f} 0 cm\n"),
+                        270: ((high, wide), f"0 -1 1 0 0 {wide:.2f} cm\n")}.get(self.rotate, ((wide, high), ""))
         kids = []
         for page in self.pages:
-            content = marked.sub(encode, "\n".join(page.ops)).encode("ascii")
+            content = marked.sub(encode, turn + "\n".join(page.ops)).encode("ascii")
             c = add(stream(content))
-            kids.append(add(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Contents %d 0 R"
-                            b" /Resources << /Font << /F1 %d 0 R >> >> >>" % (*PAGE, c, type0)))
+            kids.append(add(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Rotate %d /Contents %d 0 R"
+                            b" /Resources << /Font << /F1 %d 0 R >> >> >>" % (*stored, self.rotate, c, type0)))
         objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
         objects[1] = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (len(kids), b" ".join(b"%d 0 R" % k for k in kids))
         out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
@@ -322,10 +331,10 @@ def _paragraph(w: _Writer, text: str, size: float, indent: bool, bold: bool = Fa
     spacing = size * 1.6
     first = 2 * size if indent else 0.0
     w.y += gap
-    for i, line in enumerate(_break(text, size, PAGE[0] - w.left - w.right, first)):
+    for i, line in enumerate(_break(text, size, w.size[0] - w.left - w.right, first)):
         if w.stopped:
             return
-        if w.y + spacing > PAGE[1] - w.bottom:
+        if w.y + spacing > w.size[1] - w.bottom:
             w.new_page()
         w.text(w.left + (first if i == 0 else 0), w.y + size, line, size, bold)
         w.lines.append(line)
@@ -334,7 +343,7 @@ def _paragraph(w: _Writer, text: str, size: float, indent: bool, bold: bool = Fa
 
 def _title(w: _Writer, title: str) -> None:
     size = 18.0
-    room = PAGE[0] - w.left - w.right
+    room = w.size[0] - w.left - w.right
     lines = [title]
     if width(title, size) > room:  # broken after its year, as a long title is
         m = re.search(r"\d{4}年度?", title)
@@ -342,7 +351,7 @@ def _title(w: _Writer, title: str) -> None:
         if max(width(line, size) for line in lines) > room:
             size = max(10.0, size * room / max(width(line, size) for line in lines))
     for line in lines:
-        w.text((PAGE[0] - width(line, size)) / 2, w.y + size, line, size, bold=True)
+        w.text((w.size[0] - width(line, size)) / 2, w.y + size, line, size, bold=True)
         w.lines.append(line)
         w.y += size * 1.5
     w.y += size * 0.5
@@ -427,7 +436,7 @@ def _layout(cells: list[Cell], keys: dict, rd: Rendering, rng: random.Random, ro
 def _table(w: _Writer, cells: list[Cell], keys: dict, rd: Rendering, rng: random.Random) -> None:
     """One table: its rows placed down the pages (a row that does not fit goes to the next page, or with
     ``split`` breaks between its label's lines), its cells' lines drawn, and with ``rules`` its borders."""
-    room = PAGE[0] - w.left - w.right
+    room = w.size[0] - w.left - w.right
     lay = _layout(cells, keys, rd, rng, room)
     x_at = [w.left + x for x in lay.xs]
     nrows = len(lay.heights)
@@ -438,7 +447,7 @@ def _table(w: _Writer, cells: list[Cell], keys: dict, rd: Rendering, rng: random
     # cut the table's height into page parts: (table y where it starts, page, page y there)
     parts: list[tuple[float, int, float]] = []
     y, page = w.y, len(w.pages) - 1
-    bottom = PAGE[1] - w.bottom
+    bottom = w.size[1] - w.bottom
     parts.append((0.0, page, y))
     for r in range(nrows):
         h = lay.heights[r]
@@ -556,7 +565,8 @@ def write_pdf(title: str, preamble: str, headings: list[str | None], bodies: lis
     from .synth import TABLES
 
     margins = (rng.uniform(60, 90), rng.uniform(60, 80), rng.uniform(60, 90), rng.uniform(60, 80))
-    w = _Writer(rng, margins)
+    size = PAGE[::-1] if rd.rotate else PAGE  # a turned page: landscape as shown
+    w = _Writer(rng, margins, size, rd.rotate)
     prose = rng.choice((10.5, 11.0, 12.0))
     _title(w, title)
     _paragraph(w, preamble, prose, indent=True)

@@ -230,3 +230,63 @@ def test_a_ruled_page_of_100_by_100_cells_reads_in_seconds():
     blocks, _ = pdf_format.read(data, "grid.pdf")
     assert [len(b) for b in blocks] == [n * n]  # one table of 10,000 cells
     assert time.monotonic() - start < 5
+
+
+def _turned(data: bytes, rotation: int) -> bytes:
+    """The PDF with each page stored turned (its box landscape, /Rotate ``rotation``) and its objects moved to
+    where that shows them as before: a landscape table in a portrait document is stored so."""
+    import io
+
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(data)
+    try:
+        for i in range(len(doc)):
+            page = doc[i]
+            w, h = page.get_width(), page.get_height()
+            shown_to_stored = (pypdfium2.PdfMatrix(0, 1, -1, 0, h, 0) if rotation == 90
+                               else pypdfium2.PdfMatrix(0, -1, 1, 0, 0, w))
+            for obj in list(page.get_objects(max_depth=1)):
+                obj.transform(shown_to_stored)
+            page.gen_content()
+            page.set_mediabox(0, 0, h, w)
+            page.set_rotation(rotation)
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
+    finally:
+        doc.close()
+
+
+@pytest.mark.parametrize("rotation", [90, 270])
+def test_pages_stored_turned_read_as_they_show(rotation):
+    """The fpdf2 fixture of seed 003, every page stored turned: the seed's tables exactly, no finding."""
+    from conftest import SEEDS
+
+    data = _turned(D.to_pdf(D.huining_2020()), rotation)
+    assert {doc_page.get_rotation() for doc_page in _open(data)} == {rotation}
+    seed, r = gkdata.read_report(SEEDS["003"]), gkdata.read_report(data, name="r.pdf")
+    for table in ("disclosure", "applications", "appeals"):
+        pd.testing.assert_frame_equal(getattr(r, table), getattr(seed, table))
+    assert r.finding_records == []
+
+
+@RULES
+@pytest.mark.parametrize("rotation", [90, 270])
+def test_the_writer_turns_landscape_pages(rules, rotation):
+    """``rotate``: landscape pages stored portrait with /Rotate, read as the upright rendering reads."""
+    style = Style(blank_zeros=0.0)
+    s = synth.generate(21, template="2021", layout=Rendering("pdf", rules=rules, rotate=rotation), style=style)
+    pages = _open(s.data)
+    assert {(p.get_rotation(), p.get_width() > p.get_height(), p.get_mediabox()[2] < p.get_mediabox()[3])
+            for p in pages} == {(rotation, True, True)}
+    r = gkdata.read_report(s.data)
+    assert T.read_cells(r) == {t: getattr(s.tables, t) for t in synth.TABLES} and r.finding_records == []
+
+
+def _open(data: bytes) -> list:
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(data)
+    return [doc[i] for i in range(len(doc))]
+

@@ -25,7 +25,11 @@ dropped; prose lines that wrap at the right margin are joined into
 paragraphs. A PDF without a text layer (a scan) raises
 :class:`~gkdata.ReportError`: reading it needs OCR first; so does one of more
 than :data:`~gkdata.limits.MAX_PDF_PAGES` pages (pdfium counts them before
-any is parsed), or one whose reading takes over
+any is parsed), one whose streams would cost pdfium more than the caps
+(measured from the file's bytes before a page is loaded,
+:mod:`gkdata.formats.pdf_streams`), one with a page of more than
+:data:`~gkdata.limits.MAX_PDF_PAGE_TEXTS` text objects (counted before its
+text is extracted), or one whose reading takes over
 :data:`~gkdata.limits.PDF_SECONDS` (checked between pages).
 """
 
@@ -47,12 +51,13 @@ from .. import limits, sections
 from ..errors import ReportError
 from ..layouts import aligned
 from ..numbers import clean, is_value
-from . import Block, Cell, Converter, Laid, join_lines
+from . import Block, Cell, Converter, Laid, join_lines, pdf_streams
 
 SUFFIXES = (".pdf",)
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:\d+|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)[-—–－\s]*$")
 # Some PDF producers map CJK characters to the look-alike Kangxi radicals (⼀ U+2F00 for 一).
 _RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _TOLERANCE = 1.5  # points: edges closer than this are one grid line
 _NONSPACE = re.compile(r"\S")
 # Gaps between two characters, in ems (a CJK character's width): over WORD_GAP a space (商业 企业, 12 34:
@@ -249,7 +254,7 @@ class _Api:
         self.bounds = bind("FPDFPageObj_GetBounds", I, P, P, P, P, P)
         self.stroke_width = bind("FPDFPageObj_GetStrokeWidth", I, P, P)
         self.matrix = bind("FPDFPageObj_GetMatrix", I, P, P)
-        self.PATH, self.FORM = R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM
+        self.PATH, self.FORM, self.TEXT = R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM, R.FPDF_PAGEOBJ_TEXT
         self.MOVETO, self.LINETO = R.FPDF_SEGMENT_MOVETO, R.FPDF_SEGMENT_LINETO
 
 
@@ -541,9 +546,51 @@ def _sort_into(grids: list[_Grid], chars: list[Char]) -> tuple[list[list[list[Ch
 _PDFIUM = threading.Lock()  # pdfium is not thread-safe
 
 
+_LARGEST_PAGE = 14_400.0  # points: the largest page PDF allows (200 inches); a larger box is cut to it (a 1e9
+# wide page took pdfium 1.3 s to extract its text)
+
+
+def _turner(rotation: int, width: float, height: float):
+    """Top-down points of the page as stored (``width`` × ``height``) -> where it shows them, turned clockwise
+    by its /Rotate; None for an upright page.
+
+    >>> _turner(90, 200, 400)(0, 0), _turner(270, 200, 400)(0, 0), _turner(180, 200, 400)(0, 0)
+    ((400, 0), (0, 200), (200, 400))
+    """
+    if rotation == 90:
+        return lambda x, y: (height - y, x)
+    if rotation == 180:
+        return lambda x, y: (width - x, height - y)
+    if rotation == 270:
+        return lambda x, y: (y, width - x)
+    return None
+
+
+def _turn_chars(chars: list[Char], turn) -> list[Char]:
+    out = []
+    for x0, x1, top, bottom, ch in chars:
+        (a, b), (c, d) = turn(x0, top), turn(x1, bottom)
+        out.append((min(a, c), max(a, c), min(b, d), max(b, d), ch))
+    return out
+
+
+def _turn_edges(edges: _Edges, turn) -> _Edges:
+    out = _Edges([], [])
+    for y, a, b in edges.horizontal:
+        _add_segment(out, *turn(a, y), *turn(b, y))
+    for x, a, b in edges.vertical:
+        _add_segment(out, *turn(x, a), *turn(x, b))
+    return out
+
+
 def _chars(page, height: float) -> tuple[list[Char], int]:
-    """The page's characters other than white space (top-down boxes), and how many the page holds."""
+    """The page's characters other than white space (top-down boxes), and how many the page holds.
+
+    A character whose middle is outside the page's box is not printed, and is left out (its x could be
+    1e14: laid out in columns, it would take as many spaces)."""
     import pypdfium2.raw as R
+
+    left, low, right, high = page.get_bbox()
 
     textpage = page.get_textpage()
     try:
@@ -552,7 +599,9 @@ def _chars(page, height: float) -> tuple[list[Char], int]:
         text = textpage.get_text_range() if n > 0 else ""
         if len(text) != n:  # pdfium left some out (or added some): read them one by one
             text = "".join(chr(R.FPDFText_GetUnicode(raw, i) or 0xFFFD) for i in range(n))
-        text = text.translate(_RADICALS)  # one character for one: the indices stay pdfium's
+        # one character for one, so the indices stay pdfium's; a UTF-16 half left alone by a damaged font map
+        # is no character (and no string can hold it)
+        text = _SURROGATE.sub("\ufffd", text.translate(_RADICALS))
         box, handle = _api().loose_box, _address(raw)
         scratch = (ctypes.c_char * 16)()
         base = ctypes.addressof(scratch)
@@ -562,18 +611,50 @@ def _chars(page, height: float) -> tuple[list[Char], int]:
         for m in _NONSPACE.finditer(text):
             i = m.start()
             if box(handle, i, base):
-                left, top, right, bottom = rect(scratch)
-                append((left, right, height - top, height - bottom, text[i]))
+                x0, top, x1, bottom = rect(scratch)
+                if left <= (x0 + x1) / 2 <= right and low <= (top + bottom) / 2 <= high:
+                    append((x0, x1, height - top, height - bottom, text[i]))
         return out, n
     finally:
         textpage.close()
 
 
+def _text_objects(page, cap: int) -> int:
+    """The page's text objects, those inside its forms too; the count stops once over ``cap``."""
+    api = _api()
+    todo, n = [(_address(page.raw), api.count_objects, api.get_object)], 0
+    kind, text, form = api.kind, api.TEXT, api.FORM
+    while todo and n <= cap:
+        holder, count, get = todo.pop()
+        for i in range(count(holder)):
+            obj = get(holder, i)
+            k = kind(obj)
+            if k == text:
+                n += 1
+            elif k == form:
+                todo.append((obj, api.form_count, api.form_object))
+    return n
+
+
 def _page_items(page, number: int) -> tuple[list[list[_Box] | _Line], int, int]:
-    """One page's ruled tables and other lines, top to bottom; its characters (shown, and all it holds)."""
-    height = page.get_height()
+    """One page's ruled tables and other lines, top to bottom, as the page shows them (turned by its /Rotate);
+    its characters (shown, and all it holds)."""
+    left, low, right, high = page.get_bbox()
+    if right - left > _LARGEST_PAGE or high - low > _LARGEST_PAGE:  # (pdfium's text takes time in its size)
+        box = (left, low, min(right, left + _LARGEST_PAGE), min(high, low + _LARGEST_PAGE))
+        page.set_mediabox(*box)
+        page.set_cropbox(*box)
+    rotation = page.get_rotation()
+    width, height = page.get_width(), page.get_height()  # as shown
+    if rotation in (90, 270):
+        width, height = height, width
+    turn = _turner(rotation, width, height)
     chars, n = _chars(page, height)
-    grids = _tables(_rules(page, height)) if chars else []
+    edges = _rules(page, height) if chars else None
+    if turn is not None:
+        chars = _turn_chars(chars, turn)
+        edges = edges and _turn_edges(edges, turn)
+    grids = _tables(edges) if chars else []
     items: list[tuple[float, list[_Box] | _Line]] = []
     chars_out = chars
     if grids:
@@ -725,9 +806,10 @@ class _Paragraph:
         return self.lines[-1]
 
 
-def _blocks(items: list[list[_Box] | _Line]) -> list[Block]:
+def _blocks(items: list[list[_Box] | _Line], source: str = "the PDF") -> list[Block]:
     """Prose lines joined into paragraphs where they wrap at the margin; tables as cells; the other lines
-    (table rows, header pieces, short lines) laid out by their positions."""
+    (table rows, header pieces, short lines) laid out by their positions, within
+    :data:`~gkdata.limits.MAX_CHARS` laid out."""
     lines = [it for it in items if isinstance(it, _Line)]
     gapped = {id(ln) for ln in lines if any(w.gap == 2 for w in ln.words)}  # cells set apart: a table's
     plain = [ln for ln in lines if id(ln) not in gapped and not _is_row(ln)]
@@ -764,6 +846,8 @@ def _blocks(items: list[list[_Box] | _Line]) -> list[Block]:
     em = ems[len(ems) // 10] if ems else statistics.median([ln.size for ln in laid] or [10.0]) / 1.4
     pitch = max(_PITCH * em, 0.5)
     origin = min((ln.x0 for ln in laid), default=0.0) - 2 * pitch
+    limits.check(sum(round((ln.x1 - origin) / pitch) for ln in laid), "MAX_CHARS", source,
+                 "the PDF's lines laid out in columns", "characters")
     blocks: list[Block] = []
     run: list[_Line] = []
     for s in seq:
@@ -789,9 +873,12 @@ def _blocks(items: list[list[_Box] | _Line]) -> list[Block]:
 
 # -- the document -------------------------------------------------------------------------------------
 
-def _read_pages(document, pages: int, source: str) -> tuple[list[list[_Box] | _Line], int]:
+def _read_pages(document, pages: int, source: str, cost: pdf_streams.Cost) -> tuple[list[list[_Box] | _Line], int]:
     """Every page's items (page numbers, running headers and footers dropped) and the characters shown,
-    within :data:`~gkdata.limits.PDF_SECONDS` and :data:`~gkdata.limits.MAX_CHARS`."""
+    within :data:`~gkdata.limits.PDF_SECONDS`, :data:`~gkdata.limits.MAX_CHARS` and (where the streams'
+    ``cost`` could reach it) :data:`~gkdata.limits.MAX_PDF_PAGE_TEXTS`."""
+    cap = limits.MAX_PDF_PAGE_TEXTS
+    walk = not cost.measured or cost.texts > cap
     deadline = time.monotonic() + limits.PDF_SECONDS
     per_page: list[list] = []
     heights: list[float] = []
@@ -802,6 +889,9 @@ def _read_pages(document, pages: int, source: str) -> tuple[list[list[_Box] | _L
                                       f" {number} pages were read")
         page = document[number]
         try:
+            if walk:
+                limits.check(_text_objects(page, cap), "MAX_PDF_PAGE_TEXTS", source, f"page {number + 1} of the PDF",
+                             "text objects", stopped=True)
             items, n_shown, n = _page_items(page, number)
             heights.append(page.get_height())
         finally:
@@ -826,6 +916,7 @@ def read(data: bytes, source: str) -> tuple[list[Block], str]:
     is a :class:`ReportError` naming it.
     """
     import pypdfium2
+    import pypdfium2.raw as R
 
     with _PDFIUM:
         try:
@@ -835,7 +926,8 @@ def read(data: bytes, source: str) -> tuple[list[Block], str]:
         try:
             pages = len(document)  # pdfium's count, before any page is parsed
             limits.check(pages, "MAX_PDF_PAGES", source, "the PDF", "pages")
-            items, shown = _read_pages(document, pages, source)
+            cost = pdf_streams.measure(data, source, encrypted=R.FPDF_GetSecurityHandlerRevision(document.raw) != -1)
+            items, shown = _read_pages(document, pages, source, cost)
         except (ReportError, MemoryError):
             raise
         except Exception as e:
@@ -845,7 +937,7 @@ def read(data: bytes, source: str) -> tuple[list[Block], str]:
     if not shown:
         raise ReportError(source, "the PDF has no text layer (it is a scanned image); it needs OCR before it can be read")
     try:
-        blocks = _blocks(items)
+        blocks = _blocks(items, source)
     except (ReportError, MemoryError):
         raise
     except Exception as e:
