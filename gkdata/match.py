@@ -25,6 +25,10 @@ NOTE_START = tuple("(:,、;")
 # 规章/—58, 政府集中采购586.4万元
 _GLUED = re.compile(r"^(.*?[^-+\d./—无增减])([-+\d./—无增减]*[\d/—无-](?:万元|万|元)?)$")
 MAX_GLUED_DIGITS = 40  # longer digit runs are not a row of cells
+# Characters of a cell that may hold a label: the longest label cell of the seeds, fixtures and generated reports
+# (a note and run-together cells included) is 58, so a longer cell is prose or garbage and is matched as no label,
+# at the cost of a length check (a line of 200,000 characters would be normalised on every look at it).
+MAX_CELL = 1_000
 
 
 @lru_cache(maxsize=None)
@@ -58,9 +62,12 @@ def match(cell: str, table: str, template: str) -> tuple[L.Label | None, str] | 
     Exact after normalisation (a note may follow: ``规章(设区的市…)``), numbered in
     another style, cut where what remains is one label's start (``1.本机关不掌握相关政``),
     or within a few edits of one label and clearly farther from every other
-    (``5.属于三类内容事务信息``).
+    (``5.属于三类内容事务信息``). A cell over :data:`MAX_CELL` characters is no label.
+
+    >>> match("（一）予以公开", "applications", "2021")[0].key, match("予以公开" * 300, "applications", "2021")
+    ('granted', None)
     """
-    return _match(cell, table, template, 0)
+    return None if len(cell) > MAX_CELL else _match(cell, table, template, 0)
 
 
 NESTED = 2  # labels run together that a note check looks into: enough for real text, a bound for hostile text
@@ -90,6 +97,8 @@ def spelt(norm: str, table: str, template: str, depth: int = 0) -> tuple[L.Label
     labels deep it is taken as a note only when it is no label as spelt (so the recursion stays shallow
     whatever the cell: ``规章(规章(规章(…``).
     """
+    if len(norm) > MAX_CELL:
+        return None
     if table == "disclosure" and L.CAPTION.match(norm):
         return None, "header"
     index = _index(table, template)
@@ -100,7 +109,7 @@ def spelt(norm: str, table: str, template: str, depth: int = 0) -> tuple[L.Label
             return index.get(L.normalize(rest)) is None
         return _match(rest, table, template, depth + 1) is None
 
-    for p in _notelabel_starts(norm):  # the longest label the cell starts with, then a note (not a second label)
+    for p in _notelabel_starts(norm, _longest(table, template)):  # the longest label first, then a note
         if (found := index.get(norm[:p])) and is_note(norm[p:]):
             return found
     bare = L._unnumbered(norm)
@@ -118,7 +127,7 @@ def spelt(norm: str, table: str, template: str, depth: int = 0) -> tuple[L.Label
 _NUMERAL = re.compile(r"^(?:\(([一二三四五六七八九十])\)|([一二三四五六七八九十])[、.]|(\d{1,2})\.(?=\D))")
 
 
-@lru_cache(maxsize=4096)
+@text_cache()
 def numeral(norm: str) -> int | None:
     """The number a normalised label is numbered with, in any style (``(三)``, ``三、``, ``3.``), or None.
 
@@ -138,9 +147,21 @@ def _index(table: str, template: str) -> dict[str, tuple[L.Label | None, str]]:
     return {text: (lab, role) for text, lab, role in reversed(vocabulary(table, template))}
 
 
-def _notelabel_starts(norm: str) -> list[int]:
-    """Positions where a note may begin after a label, longest label first."""
-    return sorted((i for i, c in enumerate(norm) if c in _NOTE_CHARS and i), reverse=True)
+def _notelabel_starts(norm: str, longest: int) -> list[int]:
+    """Positions where a note may begin after a label, longest label first: within the first ``longest``
+    characters only, since no label is longer (so a line of 200,000 characters is looked at 40 times, not
+    100,000 times each hashing its start).
+
+    >>> _notelabel_starts("规章(注)、" + "一、" * 100_000, 8)
+    [7, 5, 2]
+    """
+    return sorted((i for i, c in enumerate(norm[:longest + 1]) if c in _NOTE_CHARS and i), reverse=True)
+
+
+@lru_cache(maxsize=None)
+def _longest(table: str, template: str) -> int:
+    """The length of the longest normalised label text of a table and template."""
+    return len(vocabulary(table, template)[0][0])
 
 
 _NOTE_CHARS = frozenset("".join(NOTE_START))
@@ -231,6 +252,8 @@ def run_together(cell: str, table: str, template: str) -> tuple[tuple[str, ...],
 
     ``(label texts, digits)`` when the labels cover the cell's text exactly, else None.
     """
+    if len(cell) > MAX_CELL:
+        return None
     norm = L.normalize(cell)
     m = _GLUED.match(norm)
     rest, digits = (m.group(1), m.group(2)) if m else (norm, "")
@@ -258,6 +281,8 @@ def label_starts(table: str) -> frozenset[str]:
 
 def near_miss(text: str, table: str, template: str) -> tuple[str, ...]:
     """The labels an unknown text is equally near to (a typo that could be either), if any."""
+    if len(text) > MAX_CELL:
+        return ()
     for head in _heads(L.normalize(text)):
         if (near := nearest(head, table, template)) and not near.sure:
             return near.others
@@ -266,5 +291,17 @@ def near_miss(text: str, table: str, template: str) -> tuple[str, ...]:
 
 def starts_row(text: str, table: str, template: str) -> bool:
     """Whether a text is the start of a data row's label (行政 of 行政强制): a new row, not a wrapped line."""
+    return any(not lab.group for lab in row_starts(text, table, template))
+
+
+def row_starts(text: str, table: str, template: str) -> tuple[L.Label, ...]:
+    """The row labels (data rows and groups) whose text starts with a text: what a cut-off label may be.
+
+    >>> [lab.key for lab in row_starts("（四）无法提", "applications", "2021")]
+    ['unable']
+    """
+    if len(text) > MAX_CELL:
+        return ()
     norm = L.normalize(text)
-    return any(t.startswith(norm) for t, lab, role in vocabulary(table, template) if role == "row" and not lab.group)
+    return tuple(dict.fromkeys(lab for t, lab, role in vocabulary(table, template)
+                               if role == "row" and t.startswith(norm)))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from itertools import islice
 from typing import NamedTuple
 
@@ -24,7 +25,7 @@ from . import labels as L
 from .cache import text_cache
 from .findings import Finding, finding
 from .layouts import Row, aligned
-from .match import (NOTE_START, cut_labels, label_starts, match, near_miss, run_together, spelt, starts_row,
+from .match import (NOTE_START, cut_labels, label_starts, match, near_miss, row_starts, run_together, spelt,
                     vocabulary)
 from .numbers import BLANK, Kind, Parsed, clean, is_value, looks_numeric, parse
 
@@ -756,21 +757,33 @@ class Read(NamedTuple):
 
 def _open_end(segs: list[Segment], rows: list[Row], table: str, template: str, widths: dict[str, int]) -> str | None:
     """In text laid out in columns, where a row spans lines: the last data row with values, unless a later
-    data row's label (or its start), a caption or a header shows it ended. Other text after it (a group label printed
-    mid-span, a wrapped label's start) does not, so a text cut there may have cut that row."""
+    data row's label (or its start), another result group's label (or its start), a caption or a header shows it
+    ended. Other text after it (its own group's label printed mid-span, a wrapped label's start) does not, so a text
+    cut there may have cut that row."""
     for i in range(len(segs) - 1, -1, -1):
         seg = segs[i]
         if seg.values and seg.role == "row" and seg.label is not None and not seg.label.group:
             if rows[seg.row].rendering != "aligned" or sum(bool(v.text) for v in seg.values) >= widths[seg.label.key]:
                 return None  # one line or one stream per row, or all its cells printed: nothing of it was cut
-            later = segs[i + 1:]
-            ended = any(s.row > seg.row and (s.role == "header" or s.role == "row" and not s.label.group
-                                             or s.role == "unknown" and starts_row(s.text, table, template))
-                        for s in later)
+            # all segments: one in another column (a group's label) may be listed before a row above it
+            ended = any(s.row > seg.row and (s.role == "header" or s.role == "row" and _ends(seg, [s.label])
+                                             or s.role == "unknown" and _ends(seg, row_starts(s.text, table, template)))
+                        for s in segs)
             return None if ended else seg.label.key
         if seg.role == "row" and seg.label is not None and not seg.label.group:
             return None  # a data row without values is last: it ended whatever came before
     return None
+
+
+def _ends(seg: Segment, labels: Sequence[L.Label]) -> bool:
+    """Whether text that is (or starts) one of ``labels`` shows that the data row ``seg`` ended: a data row's
+    label, or the label of another result group (三(四) 无法提供 after 三(三)'s rows). The row's own group, or
+    三、本年度办理结果, may be printed anywhere in its span, so it shows nothing."""
+    if not labels:
+        return False
+    own = L.result_group(seg.label.key)
+    return any(not lab.group for lab in labels) or all(lab.key in L.RESULT_GROUPS and lab.key != own
+                                                      for lab in labels)
 
 
 def _glued(segs: list[Segment]) -> int:

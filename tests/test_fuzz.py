@@ -132,6 +132,43 @@ def test_the_harness_reports_other_exceptions_and_hangs(monkeypatch):
     assert result.outcome == "failure" and "Timeout" in result.problem and result.seconds < 1
 
 
+def test_the_time_limit_is_on_cpu_time(monkeypatch):
+    """A reader busy past its limit is stopped by its CPU time (what a loaded machine does not inflate)."""
+    def spins(data, name):
+        while True:
+            pass
+    monkeypatch.setattr(gkdata, "read_report", spins)
+    monkeypatch.setattr(fuzz, "time_limit", lambda size, fmt="txt": 0.2)
+    monkeypatch.setattr(fuzz, "WALL_FACTOR", 100)  # however little of the CPU the machine's load leaves it
+    result = fuzz.run(fuzz.Case(0, "003", (), SEEDS["003"].read_bytes()))
+    assert result.outcome == "failure" and "of CPU" in result.problem.strip().splitlines()[-1]
+    assert 0.2 <= result.cpu < 0.5
+
+
+def test_control_characters_in_a_script_s_report_and_after_it_are_no_error():
+    """Reader fix: lxml keeps control characters in a page it parses but refuses them in text given to an
+    element, as the markup a script carries was (``\\u0001`` before its table) and the tail moved with it."""
+    from documents import huining_2020, to_html_in_script
+
+    page = to_html_in_script(huining_2020(), "会宁县2020年政府信息公开工作年度报告")
+    page = page.replace(b'"content": "', b'"content": "\\u0001\\f', 1).replace(b"</script>", b"</script>\x01\x0b", 1)
+    assert b"\\u0001" in page and b"\x01\x0b" in page
+    report = gkdata.read_report(page, name="script.html")
+    assert report.wide("applications").equals(gkdata.read_report(SEEDS["003"]).wide("applications"))
+
+
+def test_a_zip_version_zipfile_cannot_read_is_a_report_error(pool):
+    """Reader fix: a .docx sniffed by its content whose directory names a zip version over 6.3 raised zipfile's
+    NotImplementedError."""
+    data = bytearray(pool["docx"][0][1])
+    entry = data.find(b"PK\x01\x02")
+    data[entry + 6:entry + 8] = (142).to_bytes(2, "little")  # version needed to extract: 14.2
+    for name in ("report", "report.docx"):
+        with pytest.raises(gkdata.ReportError, match=r"not a readable Word \.docx file \(NotImplementedError: zip "
+                                                     r"file version 14\.2\)"):
+            gkdata.read_report(bytes(data), name=name)
+
+
 @pytest.mark.parametrize("mutation", sorted(fuzz.MUTATIONS))
 def test_each_mutation_changes_its_input(mutation):
     data = SEEDS["004"].read_bytes()

@@ -91,6 +91,15 @@ def table_text(size: int) -> bytes:
     return head + row * max((size - len(head)) // len(row), 0)
 
 
+def long_line(n: int, unit: str = "一、", after_label: bool = False) -> bytes:
+    """Seed 003 with a line of ``n`` characters of ``unit`` repeated in its table 三: a cell of its own before
+    the first row (or, ``after_label``, a line without a TAB right after that row's label, which is joined to it)."""
+    label = "\t一、本年新收政府信息公开申请数量\n"
+    line = unit * (n // len(unit))
+    text = SEEDS["003"].read_text(encoding="utf-8")
+    return text.replace(label, label + line + "\n" if after_label else f"\t{line}\n{label}", 1).encode()
+
+
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 PARAGRAPH = b"<w:p><w:r><w:t>x</w:t></w:r></w:p>"
 
@@ -200,6 +209,35 @@ def one_line(n: int) -> bytes:
     stream = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)
     return pdf_file([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Count 1 /Kids [5 0 R] >>", stream,
                      SHARED[1], page(b"/MediaBox [0 0 %d 10]" % (2 * n))])
+
+
+def content_bomb(megabytes: int, unit: bytes = b" ") -> bytes:
+    """A PDF of one page whose content stream inflates to ``megabytes`` MB of ``unit`` repeated: spaces (100 MB
+    from 100 KB: 240 MB in pdfium) or operators (``BT /F1 1 Tf 1 1 Td (x) Tj ET``: 3.4 million text objects from
+    230 KB, 1.7 GB and 18 s)."""
+    deflate, block = zlib.compressobj(9), unit * (2**20 // len(unit))
+    raw = b"".join(deflate.compress(block) for _ in range(megabytes)) + deflate.flush()
+    stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(raw), raw)
+    return pdf_file([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Count 1 /Kids [5 0 R] >>", stream,
+                     SHARED[1], page(b"/MediaBox [0 0 600 800]")])
+
+
+def nested_forms(depth: int, fan: int) -> bytes:
+    """A PDF of one page drawing a form that draws the next form ``fan`` times, ``depth`` forms deep, the last
+    showing ``fan`` characters: fan ** depth characters from 2 KB (6 deep, 10 wide: 3 s and 490 MB to load the
+    page, minutes to extract its text)."""
+    forms = []
+    for i in range(depth):
+        last = i == depth - 1
+        body = b"BT /F1 1 Tf 1 1 Td " + b"(x) Tj " * fan + b"ET" if last else b"/X Do " * fan
+        uses = b"/Font << /F1 4 0 R >>" if last else b"/XObject << /X %d 0 R >>" % (7 + i)
+        forms.append(b"<< /Type /XObject /Subtype /Form /BBox [0 0 600 800] /Resources << %s >> /Length %d >>\n"
+                     b"stream\n%s\nendstream" % (uses, len(body), body))
+    draw = b"/X Do"
+    return pdf_file([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Count 1 /Kids [5 0 R] >>",
+                     b"<< /Length %d >>\nstream\n%s\nendstream" % (len(draw), draw), SHARED[1],
+                     b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Contents 3 0 R /Resources << /XObject"
+                     b" << /X 6 0 R >> >> >>", *forms])
 
 
 def deep_tree(depth: int) -> bytes:
@@ -471,6 +509,47 @@ def test_duplicate_characters_are_read_once():
     assert [b.split() for b in blocks] == [["ab", "c"]]
 
 
+@pytest.mark.parametrize("build, reason", [
+    (lambda: content_bomb(40), "a stream of the PDF, decoded: over the cap of 33,554,432 bytes (gkdata.limits.MAX_PDF_STREAM)"),
+    (lambda: content_bomb(20, b"BT /F1 1 Tf 1 1 Td (x) Tj ET\n"),
+     "the PDF's content: over the cap of 500,000 objects (gkdata.limits.MAX_PDF_OBJECTS)"),
+    (lambda: nested_forms(6, 10), "the PDF's content: 1,111,111 objects, over the cap of 500,000 objects "
+                                  "(gkdata.limits.MAX_PDF_OBJECTS)"),
+], ids=["inflates-to-40-mb", "680000-text-objects", "forms-drawing-forms"])
+def test_a_pdf_whose_content_would_cost_pdfium_too_much_is_refused_before_a_page_loads(tmp_path, build, reason):
+    """Measured from the file's bytes: unguarded, pdfium takes 1.7 GB and 18 s for 3.4 million text objects
+    from 230 KB, 490 MB for 2 KB of nested forms (a child held to 1 GiB would fail)."""
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(build())
+    assert read_limited(path, seconds=8) == ("ReportError", reason)
+
+
+def test_a_page_of_text_drawn_over_itself_is_refused_before_its_text_is_extracted(tmp_path):
+    """90,000 characters in 300 forms drawn at one place (under the objects' cap): pdfium's text extraction is
+    quadratic in them (over a minute); the page's text objects are counted first."""
+    path = tmp_path / "f.pdf"
+    path.write_bytes(nested_forms(2, 300))
+    assert pdf_format.pdf_streams.measure(path.read_bytes(), "f.pdf", False).texts > limits.MAX_PDF_PAGE_TEXTS
+    assert read_limited(path, seconds=5) == (
+        "ReportError", "page 1 of the PDF: over the cap of 20,000 text objects (gkdata.limits.MAX_PDF_PAGE_TEXTS)")
+
+
+@pytest.mark.parametrize("box, x", [(b"[0 0 200 100]", b"10000000"), (b"[0 0 1000000000 100]", b"10")],
+                         ids=["x-1e14", "box-1e9-wide"])
+def test_characters_off_the_page_are_not_laid_out(box, x):
+    """A character at x = 1e14 (found by fuzzing; a scale times a position) is not printed: left out, it costs
+    no padding (laid out in columns it would take 1e14 spaces); a page box is cut to the 14,400 points PDF
+    allows (there, 1e8 is off the page)."""
+    far = b"q 10000000 0 0 1 0 0 cm BT /F1 9 Tf 1 0 0 1 %s 50 Tm (zz) Tj ET Q" % x
+    content = b"BT /F1 9 Tf 10 50 Td (ab) Tj ET " + far + b" BT /F1 9 Tf 40 50 Td (cd) Tj ET"
+    stream = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)
+    data = pdf_file([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Count 1 /Kids [5 0 R] >>", stream,
+                     SHARED[1], page(b"/MediaBox " + box)])
+    start = time.monotonic()
+    blocks, _ = pdf_format.read(data, "far.pdf")
+    assert [b.split() for b in blocks] == [["ab", "cd"]] and time.monotonic() - start < 1
+
+
 def test_a_page_tree_too_deep_to_walk_is_a_report_error():
     with pytest.raises(ReportError, match=r"this is not a readable PDF \(PdfiumError: "):
         gkdata.read_report(deep_tree(5000), name="deep.pdf")
@@ -502,6 +581,35 @@ def test_labels_run_together_thousands_deep_are_no_recursion_error():
     text = SEEDS["003"].read_text(encoding="utf-8").replace("（一）予以公开", "（一）予以公开" * 800, 1)
     r = gkdata.read_report(text.encode(), name="deep.txt")  # a Report (or ReportError), never RecursionError
     assert r.meta.region == "会宁县"
+
+
+def test_a_line_of_200000_characters_is_read_in_linear_time():
+    """Reader fix: such a cell was matched in quadratic time (each 、 a place a note might start, the text before
+    it hashed to look it up: a minute for 200,000 characters) and normalised again on every look at it."""
+    def fastest(data: bytes) -> tuple[float, gkdata.Report]:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            report = gkdata.read_report(data, name="line.txt")
+            times.append(time.perf_counter() - start)
+        return min(times), report
+
+    small, _ = fastest(long_line(50_000))
+    big, report = fastest(long_line(200_000))
+    assert big < 8 * small, f"{big:.2f} s for 200,000 characters, {small:.2f} s for 50,000"
+    assert report.applications.equals(gkdata.read_report(SEEDS["003"]).applications)  # the line is no row of it
+    assert report.findings.empty
+
+
+def test_a_label_run_into_200000_characters_is_no_label():
+    """A cell far longer than any label is not matched as one (match.MAX_CELL): its row's figures are not placed,
+    and the findings say so; every other row reads as before."""
+    report = gkdata.read_report(long_line(200_000, after_label=True), name="glued.txt")
+    wide = report.wide("applications")
+    assert wide.loc["new_received"].isna().all()
+    assert set(report.findings["check"]) == {"unplaced_value", "missing_row"}
+    clean = gkdata.read_report(SEEDS["003"]).wide("applications")
+    assert clean.loc["new_received", "total"] == 10 and wide.drop("new_received").equals(clean.drop("new_received"))
 
 
 def test_column_models_of_thousands_of_full_rows_take_linear_time():

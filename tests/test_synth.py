@@ -245,6 +245,22 @@ def test_a_cut_text_is_read_up_to_the_cut(layout, data):
     assert {e for e in found(r) if CHECKS[e.check][0] == "error"} <= allowed
 
 
+def test_a_cut_in_the_next_groups_label_keeps_the_row_above():
+    """Cut inside 三(四)'s label, printed in the group column: the row of 三(三) above it, short of cells (blanks),
+    ended there, since a group's label is printed within its own rows, so that row is read."""
+    s = synth.generate(1049733587, template="2021", layout=Rendering("aligned", align="center", numbering="arabic",
+                                                                     cut=True),
+                       style=Style(money="bare", changes="signed", blank_zeros=0.5, full_width=True, wrap=True))
+    assert s.text.endswith("（四）无法提")
+    r = gkdata.read_report(s.data)
+    check_cells(s, r)
+    row = r.wide("applications").loc["denied_administrative_query"]
+    printed = {c: v for c in row.index if (v := s.tables.applications["denied_administrative_query", c]) is not None}
+    assert row.dropna().to_dict() == printed and len(printed) == 3
+    cut = [f for f in r.finding_records if f.check == "truncated"]
+    assert [(f.table, f.row) for f in cut] == [("applications", "denied_administrative_query")]
+
+
 def test_blank_line_keeps_only_a_provable_total():
     """One applicant of 7 holds a number and the rest are dropped: only 总计 can be placed."""
     style = Style(blank_zeros=1.0)

@@ -60,6 +60,9 @@ _BODY = {q: re.compile(rf"[^{q}\\{line}]*+(?:\\.[^{q}\\{line}]*+)*+", re.S)
 _JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|.)", re.S)
 _JS_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "b": "", "f": "", "v": "", "0": "", "\n": "", "\r\n": ""}
 _MARKUP = re.compile(r"<\s*(?:table|p|div|tr|td|span|br|h\d)\b", re.I)
+# Characters lxml keeps in what it parses but refuses in a string given to an element (the text of a script's
+# markup, a tail moved with it): control characters, which a page does not show, and the two non-characters.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
 
 
 def sniff(data: bytes, source: str) -> bool:
@@ -142,6 +145,16 @@ def _embedded_markup(script: str) -> str | None:
     return markup if re.search(r"<\s*table\b", markup, re.I) else None
 
 
+def _xml_text(text: str) -> str:
+    """Text that lxml takes as an element's text: a form feed is the space HTML reads it as, and the other
+    characters of :data:`_NOT_XML` go.
+
+    >>> _xml_text("规\\x00章\\x0c5\\x01")
+    '规章 5'
+    """
+    return _NOT_XML.sub("", text.replace("\x0c", " "))
+
+
 def _squash(text: str) -> str:
     return "".join(text.split())
 
@@ -154,6 +167,7 @@ def _fragment(markup: str) -> _Element | None:
     None if lxml cannot parse it (an XML declaration in the string)."""
     from lxml import etree
 
+    markup = _xml_text(markup)
     page = markup if _FULL_PAGE.match(markup) else f"<html><body>{markup}</body></html>"
     try:
         doc = etree.fromstring(page, _parser())
@@ -374,7 +388,7 @@ def read(data: bytes, source: str) -> tuple[list[Block], str]:
     declared = m.group(1).decode("ascii") if (m := _CHARSET.search(data[:4096])) else None
     text, encoding = decode(data, source, declared)
     try:
-        doc = etree.fromstring(_XML_DECLARATION.sub("", text, count=1), _parser())
+        doc = etree.fromstring(_xml_text(_XML_DECLARATION.sub("", text, count=1)), _parser())
     except (etree.ParserError, ValueError) as e:
         raise ReportError(source, f"the HTML cannot be parsed ({e})") from e
     if doc is None:
