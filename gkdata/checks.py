@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from . import labels as L
 from .findings import Finding, finding
-from .narrative import PARTS
+from .narrative import COUNTERPARTS, PARTS
 from .tables import ambiguous_rows
 
 if TYPE_CHECKING:
@@ -139,8 +139,17 @@ def disclosure_sanity(report: Report) -> list[Finding]:
     return out
 
 
+def _counterpart(report: Report, rows: Table3, key: str) -> int | None:
+    """The tables' figure for a prose key (:data:`COUNTERPARTS`): the rows' 总计 added up, None if one is blank."""
+    table, names = COUNTERPARTS[key]
+    if table == "applications":
+        return _sum([rows[r][-1] for r in names])
+    cells = {(p, o): v for p, o, v in report.records["appeals"]}
+    return _sum([cells[p, "total"] for p in names])
+
+
 def narrative_mismatch(report: Report, rows) -> list[Finding]:
-    said = {k: v for k, v, _, _ in report.records["narrative"]}
+    said = {f.key: f.value for f in report.records["narrative"]}
     out = []
     for total, parts in PARTS.items():
         if total in said and all(p in said for p in parts):
@@ -149,10 +158,14 @@ def narrative_mismatch(report: Report, rows) -> list[Finding]:
                 out.append(finding("narrative_mismatch", f"the prose gives {total} = {said[total]}, but its parts "
                                    f"({', '.join(str(said[p]) for p in parts)}) add up to {s}",
                                    "narrative", total, None, s, said[total]))
-    received, table = said.get("applications_received"), rows["new_received"][-1]
-    if received is not None and table is not None and received != table:
-        out.append(finding("narrative_mismatch", f"the prose says {received} applications were received, "
-                           f"table 三 says {table}", "narrative", "applications_received", "total", table, received))
+    for key in (k for k in COUNTERPARTS if k in said):  # in table order, so findings come out the same each run
+        table, names = COUNTERPARTS[key]
+        value = _counterpart(report, rows, key)
+        if value is not None and value != said[key]:
+            zeroed = rows.counted_as_zero(names) if table == "applications" else ""
+            out.append(finding("narrative_mismatch", f"the prose gives {key} = {said[key]}, but table "
+                               f"{L.TABLE_ZH[table][0]} gives {' + '.join(L.zh(r) for r in names)} 总计 = {value}"
+                               + zeroed, "narrative", key, "total", value, said[key]))
     return out
 
 
