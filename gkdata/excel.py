@@ -4,9 +4,10 @@ Sheets: 概览 (one row per input file with its main totals and finding counts),
 申请 and 复议诉讼 (each report's table as printed, one row per printed row, so
 the sheet both reads like the report and filters by 地区 / 年度 / 项目),
 公开 (long: the two templates have different measures), 问题 (findings in Chinese,
-coloured by severity, each linked to its cell) and 对比 (:func:`gkdata.views.compare`:
-regions within a year when each region has one year, else years within each region).
-Every sheet has 地区 and 年度 first and 发布机关 and 报告编号 last.
+coloured by severity, each linked to its cell) and 对比 (:func:`gkdata.views.compare`, like with
+like by place: places within a year when each place has one year, else years within each place).
+Every sheet has 地区 and 年度 first and the report's place (省份 and 级别 on every sheet, to filter and
+group by under the autofilter), 发布机关 and 报告编号 last.
 
 A cell that a finding points to is marked in its own sheet: filled with the colour of
 the finding's severity, with a comment holding the finding's check and message
@@ -21,8 +22,9 @@ Unknown values are empty cells, never 0, "nan" or "<NA>"; text is always
 stored as text, so a title or message starting with "=" cannot run as a formula.
 
 The workbook's frame (styles, comments, links, page setup) is written by openpyxl and
-the cells of each sheet are streamed into it as XML, a few microseconds a row: 2,000
-reports take a few seconds.
+the cells of each sheet are streamed into it as XML made a column at a time by Arrow's
+string kernels, each text once in the shared strings: 2,000 reports (1.5 million cells)
+take about 3 seconds and make 5 MB.
 """
 
 from __future__ import annotations
@@ -35,11 +37,14 @@ import uuid
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
@@ -47,6 +52,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.xml.constants import REL_NS, SHARED_STRINGS, SHEET_MAIN_NS
 
 from . import views
 from . import labels as L
@@ -65,16 +71,37 @@ SEVERITY_COLOURS = {"error": "F8CBAD", "warning": "FFE699", "info": "DDEBF7"}
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 _YES_NO = {True: "是", False: "否"}
 _ID_FIRST = (views.COLUMN_ZH["region"], views.COLUMN_ZH["year"])
-_ID_LAST = (views.COLUMN_ZH["publisher"], views.COLUMN_ZH["report_id"])
+# where from (to filter and group by province and level), who and which report: last, those a sheet has
+_ID_LAST = (*views.PLACE_ZH.values(), views.COLUMN_ZH["publisher"], views.COLUMN_ZH["report_id"])
+_SHEET_PLACE = ("province", "level")  # the place columns of the sheets of cells (概览 and 对比 have all)
 
 
 def text_width(text: str) -> int:
     """Display width in a spreadsheet column: CJK and full-width characters count 2.
 
-    >>> text_width("办理结果总计"), text_width("1,437.47")
-    (12, 8)
+    >>> text_width("办理结果总计"), text_width("1,437.47"), text_width("Ａ\U00020000")
+    (12, 8, 4)
     """
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    if max(text) > "\uffff":  # beyond the BMP (rare): a character at a time
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return 2 * len(text) - len(_wide().sub("", text))
+
+
+@cache
+def _wide() -> re.Pattern:
+    """Runs of the BMP's wide and full-width characters (East Asian Width W and F): a class of BMP
+    characters only is a bitmap to the regex engine, so a width costs no Python call per character."""
+    ranges, start = [], None
+    for cp in range(0x10000 + 1):  # the last step closes the last range
+        wide = cp < 0x10000 and unicodedata.east_asian_width(chr(cp)) in "WF"
+        if wide and start is None:
+            start = cp
+        elif not wide and start is not None:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(cp - 1))}")
+            start = None
+    return re.compile(f"[{''.join(ranges)}]+")
 
 
 # -- the sheets as frames -----------------------------------------------------------------------------
@@ -89,22 +116,24 @@ class _Sheet:
     df: pd.DataFrame
     frozen: int
     money_rows: np.ndarray | None = None  # rows whose numbers are 万元
-    row_severity: list[str | None] | None = None  # a fill for the whole row (问题)
+    row_severity: list | None = None  # a fill for the whole row (问题): a severity, or NA
     marks: dict[tuple[int, int], list[tuple[str, str]]] = field(default_factory=dict)
     links: dict[tuple[int, int], tuple[str, int, int]] = field(default_factory=dict)  # -> (sheet, row, col)
     wrap: tuple[str, ...] = ()  # columns whose long text wraps
 
 
 def _arrange(df: pd.DataFrame) -> pd.DataFrame:
-    """地区 and 年度 first, 发布机关 and 报告编号 last."""
+    """地区 and 年度 first; the place, 发布机关 and 报告编号 last."""
     first = [c for c in _ID_FIRST if c in df]
     last = [c for c in _ID_LAST if c in df]
     return df[first + [c for c in df.columns if c not in first and c not in last] + last]
 
 
-def _with_publisher(df: pd.DataFrame, publisher: pd.Series) -> pd.DataFrame:
-    rid = views.COLUMN_ZH["report_id"]
-    return df.assign(**{views.COLUMN_ZH["publisher"]: df[rid].map(publisher).astype("string")})
+def _with_ids(df: pd.DataFrame, who: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with each report's 省份, 级别 and 发布机关 (``who``: :func:`gkdata.views.ids`)."""
+    rid = df[views.COLUMN_ZH["report_id"]]
+    publisher = rid.map(who.set_index("report_id")["publisher"]).astype("string")
+    return df.assign(**views.place_columns(who, rid, _SHEET_PLACE), **{views.COLUMN_ZH["publisher"]: publisher})
 
 
 def overview(corpus: Corpus) -> pd.DataFrame:
@@ -114,16 +143,17 @@ def overview(corpus: Corpus) -> pd.DataFrame:
     t = reports.merge(sums, on="report_id", how="left")
     total_keys = [c for c in sums.columns if c != "report_id"]
     head = ["region", "year", "template", "layout"]
-    tail = ["errors", "warnings", "is_template", "status", "error", "title", "path", "publisher", "report_id"]
-    out = t[head + total_keys + tail]
-    return out.rename(columns={**views.COLUMN_ZH, **{k: L.zh(k) for k in total_keys}})
+    tail = ["errors", "warnings", "is_template", "status", "error", "title", "path"]
+    out = t[head + total_keys + tail].rename(columns={**views.COLUMN_ZH, **{k: L.zh(k) for k in total_keys}})
+    place = views.place_columns(views.ids(corpus), t["report_id"])  # (a failed file has none)
+    return out.assign(**place, **{views.COLUMN_ZH[c]: t[c] for c in ("publisher", "report_id")})
 
 
 def _sheets(corpus: Corpus) -> tuple[list[_Sheet], dict[str, pd.DataFrame], pd.DataFrame]:
     """The six sheets, per sheet the keys of its rows (to find the cell a finding points to), and the
     findings in Chinese."""
     Z = views.COLUMN_ZH
-    publisher = views.ids(corpus).set_index("report_id")["publisher"]
+    who = views.ids(corpus)
     over = overview(corpus)
     apps = views.printed(corpus, "applications", keys=True)
     appeals = views.printed(corpus, "appeals", keys=True)
@@ -138,15 +168,14 @@ def _sheets(corpus: Corpus) -> tuple[list[_Sheet], dict[str, pd.DataFrame], pd.D
     }
     sheets = [
         _Sheet("概览", _arrange(over), 2, wrap=(Z["title"], Z["error"], Z["path"])),
-        _Sheet("申请", _arrange(_with_publisher(apps, publisher)), 3),
-        _Sheet("公开", _arrange(_with_publisher(disclosure, publisher)), 3,
+        _Sheet("申请", _arrange(_with_ids(apps, who)), 3),
+        _Sheet("公开", _arrange(_with_ids(disclosure, who)), 3,
                money_rows=(disclosure[Z["unit"]] == "万元").fillna(False).to_numpy(bool)),
-        _Sheet("复议诉讼", _arrange(_with_publisher(appeals, publisher)), 3),
-        _Sheet("问题", _arrange(_with_publisher(found.assign(位置=pd.array([None] * len(found), dtype="string")),
-                                                 publisher)), 3,
-               row_severity=list(corpus.findings["severity"].astype("string").fillna("").replace("", None)),
+        _Sheet("复议诉讼", _arrange(_with_ids(appeals, who)), 3),
+        _Sheet("问题", _arrange(_with_ids(found.assign(位置=pd.array([None] * len(found), dtype="string")), who)), 3,
+               row_severity=corpus.findings["severity"].astype("string").tolist(),
                wrap=(Z["message"], Z["message"] + "（英文）")),
-        _Sheet("对比", views.compare(corpus), 2),
+        _Sheet("对比", _arrange(views.compare(corpus)), 2),
     ]
     return sheets, keys, found
 
@@ -164,13 +193,11 @@ def _mark(sheets: list[_Sheet], keys: dict[str, pd.DataFrame], corpus: Corpus, z
     Z = views.COLUMN_ZH
     where: dict[str, dict] = {}  # sheet -> (report_id, row[, column]) -> frame row
     for name, k in keys.items():
-        cols = [k[c].to_numpy(dtype=object, na_value=None) for c in ("report_id", "row", "column") if c in k]
+        cols = [c for c in ("report_id", "row", "column") if c in k]
         first: dict = {}
-        for i, key in enumerate(zip(*cols)):
-            first.setdefault(key, i)
-            if len(cols) > 2:
-                first.setdefault(key[:2], i)  # (report_id, row) of a long sheet: its first row
-            first.setdefault(key[:1], i)  # the report's first row
+        for n in range(1, len(cols) + 1):  # the report's first row, (report_id, row)'s first row …
+            d = k[cols[:n]].reset_index(drop=True).drop_duplicates()
+            first.update(zip(zip(*(d[c].to_numpy(dtype=object, na_value=None) for c in cols[:n])), d.index))
         where[name] = first
     label_col = {"申请": Z["row"], "复议诉讼": Z["proceeding"], "公开": Z["item"], "概览": Z["region"]}
     problems = by["问题"]
@@ -230,71 +257,101 @@ def _split(sheet: _Sheet, report_ids: pd.Series | None) -> list[tuple[str, int, 
 # -- writing ------------------------------------------------------------------------------------------------
 
 _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+KINDS = ("header", "text", "wrap", "count", "money", "year", "quoted", "link")
+FILLS = (None, *SEVERITY_COLOURS)
+_K = {k: i for i, k in enumerate(KINDS)}
+_F = {f: i for i, f in enumerate(FILLS)}
+_CHUNK = 32_768  # rows made at a time: bounded memory for a sheet of a million rows
 
 
 class _Styles:
-    """The cell formats of the workbook, registered with openpyxl once each: (kind, fill) -> xf id."""
+    """Every cell format of the workbook (a kind of :data:`KINDS` with a fill of :data:`FILLS`), registered
+    with openpyxl once: ``ids[kind, fill]`` is its style id."""
 
     def __init__(self, wb: Workbook):
-        self.ws = wb.create_sheet("_styles")  # a scratch sheet, removed before saving
-        self.ids: dict[tuple, int] = {}
-        self.n = 0
-
-    def __call__(self, kind: str, fill: str | None = None) -> int:
-        key = (kind, fill)
-        if key not in self.ids:
-            self.n += 1
-            cell = self.ws.cell(self.n, 1)
-            if kind == "header":
-                cell.font = Font(bold=True)
-                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-                cell.border = Border(bottom=Side(style="thin", color="8EA9DB"))
-            elif kind in ("count", "money", "year"):
-                cell.number_format = {"count": COUNT, "money": MONEY, "year": YEAR}[kind]
-            elif kind == "wrap":
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            elif kind == "quoted":
-                cell.quotePrefix = True
-            elif kind == "link":
-                cell.font = Font(color="0563C1", underline="single")
-            colour = _HEADER_FILL.fgColor.rgb[-6:] if kind == "header" else SEVERITY_COLOURS.get(fill or "")
-            if colour:
-                cell.fill = PatternFill("solid", fgColor=colour)
-            self.ids[key] = cell.style_id
-        return self.ids[key]
+        ws = wb.create_sheet("_styles")  # a scratch sheet: the formats stay registered with the workbook
+        self.ids = np.zeros((len(KINDS), len(FILLS)), dtype=np.int64)
+        for k, kind in enumerate(KINDS):
+            for f, fill in enumerate(FILLS):
+                cell = ws.cell(k * len(FILLS) + f + 1, 1)
+                if kind == "header":
+                    cell.font = Font(bold=True)
+                    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+                    cell.border = Border(bottom=Side(style="thin", color="8EA9DB"))
+                elif kind in ("count", "money", "year"):
+                    cell.number_format = {"count": COUNT, "money": MONEY, "year": YEAR}[kind]
+                elif kind == "wrap":
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                elif kind == "quoted":
+                    cell.quotePrefix = True
+                elif kind == "link":
+                    cell.font = Font(color="0563C1", underline="single")
+                colour = _HEADER_FILL.fgColor.rgb[-6:] if kind == "header" else SEVERITY_COLOURS.get(fill or "")
+                if colour:
+                    cell.fill = PatternFill("solid", fgColor=colour)
+                self.ids[k, f] = cell.style_id
+        wb.remove(ws)
+        self.text = pa.array([str(i) for i in range(int(self.ids.max()) + 1)])  # an id as XML text
 
 
 def _text(value: str) -> str:
-    value = ILLEGAL_CHARACTERS_RE.sub("", value).translate(_ESCAPE)
+    """A text as the XML of a string item (``<t>``)."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", value).encode("utf-8", "replace").decode().translate(_ESCAPE)
     space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
-    return f"<is><t{space}>{value}</t></is>"
+    return f"<t{space}>{value}</t>"
 
 
-def _column_cells(values: pd.Series, letter: str, rows: range, sids: list[int] | int, money: int | None,
-                  quoted: list[int] | int) -> list[str]:
-    """The XML of one column's cells in ``rows`` ('' for an empty one), each with its style id
-    (``money``: the id for a number that is not whole, when the column's own is for counts;
-    ``quoted``: for text a spreadsheet would take for a formula, kept as text when edited)."""
-    n = len(rows)
-    sid = sids if isinstance(sids, list) else [sids] * n
-    s = values
-    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
-        numbers = s.to_numpy(dtype=float, na_value=np.nan)
+class _Strings:
+    """The workbook's shared strings: each text once, the cells holding its number (as Excel writes them;
+    a repeated 地区 or 项目 costs a few bytes a cell)."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def ids(self, texts: list[str]) -> np.ndarray:
+        return np.array([self.index.setdefault(t, len(self.index)) for t in texts], dtype=np.int64)
+
+    def xml(self) -> Iterator[bytes]:
+        yield (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{SHEET_MAIN_NS}" '
+               f'uniqueCount="{len(self.index)}">').encode()
+        texts = list(self.index)
+        for a in range(0, len(texts), _CHUNK):
+            yield "".join(f"<si>{_text(t)}</si>" for t in texts[a:a + _CHUNK]).encode()
+        yield b"</sst>"
+
+
+def _is_number(s: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
+
+
+def _column_xml(values: pd.Series, letter: str, rows: pa.Array, kind: np.ndarray, fill: np.ndarray,
+                styles: _Styles, strings: _Strings) -> pa.Array:
+    """The XML of one column's cells, one string a row, made by Arrow's string kernels (not a Python
+    string per cell: a million cells a second). ``kind`` and ``fill`` index :data:`KINDS` and
+    :data:`FILLS` per row; a number that is not whole gets the money format in a count column, text a
+    spreadsheet would take for a formula stays text when edited (``quoted``), and an empty cell is
+    written only when it is filled (a finding's mark, a coloured row). (``kind`` is the caller's copy: changed.)"""
+    if _is_number(values):
+        numbers = values.to_numpy(dtype=float, na_value=np.nan)
         known = np.isfinite(numbers)
-        whole = (known & (numbers == np.trunc(numbers)) & (np.abs(numbers) < 2 ** 53)).tolist()
-        if money is not None:
-            sid = [a if w else money for a, w in zip(sid, whole)]
-        return [(f'<c r="{letter}{r}" s="{si}"><v>{int(v) if w else repr(v)}</v></c>' if k else "")
-                for r, v, w, k, si in zip(rows, numbers.tolist(), whole, known.tolist(), sid)]
-    objects = s.to_numpy(dtype=object, na_value=None)
-    bodies: dict[object, tuple[str, bool]] = {}
-    for v in set(objects.tolist()) - {None}:
-        text = _YES_NO[bool(v)] if isinstance(v, (bool, np.bool_)) else str(v)
-        bodies[v] = (_text(text), text.startswith(_FORMULA_START))
-    quote = quoted if isinstance(quoted, list) else [quoted] * n
-    bodies[None] = None
-    return [f'<c r="{letter}{r}" s="{qi if b[1] else si}" t="inlineStr">{b[0]}</c>' if b else ""
-            for r, b, si, qi in zip(rows, map(bodies.__getitem__, objects.tolist()), sid, quote)]
+        whole = known & (numbers == np.trunc(numbers)) & (np.abs(numbers) < 2 ** 53)
+        kind[known & ~whole & (kind == _K["count"])] = _K["money"]
+        value = pc.if_else(pa.array(whole), pa.array(np.where(whole, numbers, 0).astype(np.int64)).cast(pa.string()),
+                           pa.array(numbers).cast(pa.string()))
+        head, tail = '"><v>', "</v></c>"
+    else:
+        codes, uniques = pd.factorize(values)
+        known = codes >= 0
+        texts = [_YES_NO[bool(v)] if isinstance(v, (bool, np.bool_)) else str(v) for v in uniques]
+        formula = np.array([t.startswith(_FORMULA_START) for t in texts] + [False])[codes]
+        kind[formula & ((kind == _K["text"]) | (kind == _K["wrap"]))] = _K["quoted"]
+        value = pa.array(strings.ids(texts)).cast(pa.string()).take(pa.array(codes, mask=~known))
+        head, tail = '" t="s"><v>', "</v></c>"
+    sid = styles.text.take(pa.array(styles.ids[kind, fill]))
+    cells = pc.binary_join_element_wise(f'<c r="{letter}', rows, '" s="', sid, head, value, tail, "")
+    filled = ~known & (fill != 0)
+    empty = pc.binary_join_element_wise(f'<c r="{letter}', rows, '" s="', sid, '"/>', "") if filled.any() else ""
+    return pc.if_else(pa.array(known), cells, pc.if_else(pa.array(filled), empty, ""))
 
 
 def _widths(df: pd.DataFrame, money: np.ndarray | None, wrap: tuple[str, ...]) -> list[float]:
@@ -322,61 +379,51 @@ def _widths(df: pd.DataFrame, money: np.ndarray | None, wrap: tuple[str, ...]) -
     return out
 
 
-def _rows_xml(sheet: _Sheet, start: int, end: int, style) -> Iterator[str]:
+def _rows_xml(sheet: _Sheet, start: int, end: int, styles: _Styles, strings: _Strings) -> Iterator[bytes]:
     """The rows of one part of a sheet as XML: the header, then ``start:end`` of its frame."""
     df = sheet.df
-    header = "".join(f'<c r="{get_column_letter(j)}1" s="{style("header")}" t="inlineStr">{_text(str(h))}</c>'
-                     for j, h in enumerate(df.columns, 1))
-    yield f'<row r="1" ht="32" customHeight="1">{header}</row>'
-    marks: dict[int, dict[int, str]] = {}  # column -> row -> the worst severity of its findings
+    header = "".join(f'<c r="{get_column_letter(j)}1" s="{styles.ids[_K["header"], 0]}" t="s"><v>{i}</v></c>'
+                     for j, i in enumerate(strings.ids([str(h) for h in df.columns]), 1))
+    yield f'<row r="1" ht="32" customHeight="1">{header}</row>'.encode()
+    marks: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # column -> (rows, the worst severity of their findings)
     for (i, j), found in sheet.marks.items():
-        marks.setdefault(j, {})[i] = min((m[0] for m in found), key=lambda s: _SEVERITY_RANK.get(s, 9))
-    links: dict[int, set[int]] = {}
+        worst = min((m[0] for m in found), key=lambda s: _SEVERITY_RANK.get(s, 9))
+        marks.setdefault(j, ([], []))[0].append(i)
+        marks[j][1].append(_F.get(worst, 0))
+    marks = {j: (np.array(r), np.array(f)) for j, (r, f) in marks.items()}
+    links: dict[int, np.ndarray] = {}
     for (i, j) in sheet.links:
-        links.setdefault(j, set()).add(i)
-    chunk = 20_000
-    for a in range(start, end, chunk):
-        b = min(a + chunk, end)
-        rows = range(a - start + 2, b - start + 2)
-        fills = sheet.row_severity[a:b] if sheet.row_severity else None
-        columns = []
+        links.setdefault(j, []).append(i)
+    links = {j: np.array(r) for j, r in links.items()}
+    row_fill = np.array([_F.get(f, 0) if isinstance(f, str) else 0 for f in sheet.row_severity or ()], dtype=np.int64)
+    base = []  # each column's kind, as a scalar or per frame row
+    for col in df.columns:
+        if col == views.COLUMN_ZH["year"]:
+            base.append(_K["year"])
+        elif not _is_number(df[col]):
+            base.append(_K["wrap"] if col in sheet.wrap else _K["text"])
+        elif sheet.money_rows is not None:
+            base.append(np.where(sheet.money_rows, _K["money"], _K["count"]))
+        else:
+            base.append(_K["count"])
+    for a in range(start, end, _CHUNK):
+        b = min(a + _CHUNK, end)
+        rows = pa.array(np.arange(a - start + 2, b - start + 2)).cast(pa.string())
+        fill0 = row_fill[a:b] if len(row_fill) else np.zeros(b - a, dtype=np.int64)
+        cells = []
         for j, col in enumerate(df.columns):
-            numeric = pd.api.types.is_numeric_dtype(df[col].dtype) and not pd.api.types.is_bool_dtype(df[col].dtype)
-            money = None
-            if col == views.COLUMN_ZH["year"]:
-                kinds: list[str] | str = "year"
-            elif not numeric:
-                kinds = "wrap" if col in sheet.wrap else "text"
-            elif sheet.money_rows is not None:
-                kinds = np.where(sheet.money_rows[a:b], "money", "count").tolist()
-            else:
-                kinds, money = "count", style("money")
-            if fills is None and isinstance(kinds, str):
-                sids: list[int] | int = style(kinds)
-            else:
-                kk = [kinds] * (b - a) if isinstance(kinds, str) else kinds
-                ff = fills or [None] * (b - a)
-                sids = [style(k, f) for k, f in zip(kk, ff)]
-                if fills is not None and money is not None:
-                    money = None  # (a coloured row: its numbers as counts)
-            quoted = style("quoted") if fills is None else [style("quoted", f) for f in fills]
-            cells = _column_cells(df[col].iloc[a:b], get_column_letter(j + 1), rows, sids, money, quoted)
-            for i, worst in marks.get(j, {}).items():  # a marked cell: its finding's colour
-                if a <= i < b:
-                    kind = kinds if isinstance(kinds, str) else kinds[i - a]
-                    sid = style(kind, worst)
-                    cells[i - a] = _SID.sub(f' s="{sid}"', cells[i - a], count=1) if cells[i - a] \
-                        else f'<c r="{get_column_letter(j + 1)}{i - start + 2}" s="{sid}"/>'
-            for i in links.get(j, ()):
-                if a <= i < b and cells[i - a]:
-                    cells[i - a] = _SID.sub(f' s="{style("link", fills[i - a] if fills else None)}"', cells[i - a],
-                                            count=1)
-            columns.append(cells)
-        for r, cells in zip(rows, zip(*columns)):
-            yield f'<row r="{r}">{"".join(cells)}</row>'
-
-
-_SID = re.compile(r' s="\d+"')
+            kind = base[j][a:b].copy() if isinstance(base[j], np.ndarray) else np.full(b - a, base[j])
+            fill = fill0.copy()
+            if j in marks:  # a marked cell: its finding's colour
+                r, f = marks[j]
+                inside = (r >= a) & (r < b)
+                fill[r[inside] - a] = f[inside]
+            if j in links:
+                r = links[j]
+                kind[r[(r >= a) & (r < b)] - a] = _K["link"]
+            cells.append(_column_xml(df[col].iloc[a:b], get_column_letter(j + 1), rows, kind, fill, styles, strings))
+        xml = pc.binary_join_element_wise('<row r="', rows, '">', *cells, "</row>", "")
+        yield pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(xml)], pa.int32()), xml), "")[0].as_buffer()
 
 
 def _frame(ws: Worksheet, sheet: _Sheet, n: int, widths: list[float]) -> None:
@@ -421,7 +468,7 @@ def to_excel(corpus: Corpus, path: str | os.PathLike) -> Path:
                 place[s.name, i] = (name, i - a + 2)
     wb = Workbook()
     wb.remove(wb.active)
-    style = _Styles(wb)
+    styles = _Styles(wb)
     for s, name, a, b in parts:  # the 问题 rows name the cell their finding marks
         if s.links:
             at: list[str | None] = [None] * len(s.df)
@@ -445,17 +492,12 @@ def to_excel(corpus: Corpus, path: str | os.PathLike) -> Path:
                 ws.cell(i - a + 2, j + 1).hyperlink = Hyperlink(ref=f"{get_column_letter(j + 1)}{i - a + 2}",
                                                                 location=f"'{where_name}'!{cell}",
                                                                 display=f"{where_name}!{cell}")
-    for s, name, a, b in parts:  # every cell format the rows use, before openpyxl writes the styles
-        for kind in ("header", "text", "wrap", "count", "money", "year", "quoted", "link"):
-            for fill in (None, *SEVERITY_COLOURS):
-                style(kind, fill)
-    wb.remove(style.ws)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     frame = tmp.with_name(tmp.name + ".frame")
     try:
         wb.save(frame)
-        _fill(frame, tmp, [(s, a, b) for s, _, a, b in parts], style)
+        _fill(frame, tmp, [(s, a, b) for s, _, a, b in parts], styles)
         os.replace(tmp, path)  # atomic: readers never see a half-written workbook
     finally:
         tmp.unlink(missing_ok=True)
@@ -467,12 +509,17 @@ _SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.S)
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
 
 
-def _fill(frame: Path, out: Path, parts: list[tuple[_Sheet, int, int]], style) -> None:
-    """Copy the workbook openpyxl wrote, streaming each sheet's rows into its (empty) sheetData."""
+def _fill(frame: Path, out: Path, parts: list[tuple[_Sheet, int, int]], styles: _Styles) -> None:
+    """Copy the workbook openpyxl wrote, streaming each sheet's rows into its sheetData, then add the
+    shared strings they use."""
+    strings = _Strings()
     with zipfile.ZipFile(frame) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
         for info in src.infolist():
-            data = src.read(info.filename)
             m = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
+            data = src.read(info.filename)
+            if info.filename in _DECLARE:  # the shared strings' part: its type and its place in the workbook
+                end, entry = _DECLARE[info.filename]
+                data = data.replace(end, entry + end, 1)
             if not m:
                 dst.writestr(info, data)
                 continue
@@ -481,12 +528,19 @@ def _fill(frame: Path, out: Path, parts: list[tuple[_Sheet, int, int]], style) -
             head, tail = data[:cut.start()], data[cut.end():]
             last = f"{get_column_letter(len(sheet.df.columns))}{b - a + 1}"
             head = _DIMENSION.sub(f'<dimension ref="A1:{last}"/>'.encode(), head, count=1)
-            with dst.open(zipfile.ZipInfo(info.filename, date_time=info.date_time), "w", force_zip64=True) as f:
+            with dst.open(info.filename, "w", force_zip64=True) as f:  # (by name: compressed as the archive is)
                 f.write(head + b"<sheetData>")
-                buffer = []
-                for row in _rows_xml(sheet, a, b, style):
-                    buffer.append(row)
-                    if len(buffer) >= 2000:
-                        f.write("".join(buffer).encode("utf-8", "replace"))
-                        buffer.clear()
-                f.write("".join(buffer).encode("utf-8", "replace") + b"</sheetData>" + tail)
+                for rows in _rows_xml(sheet, a, b, styles, strings):
+                    f.write(rows)
+                f.write(b"</sheetData>" + tail)
+        with dst.open(_SHARED_STRINGS, "w", force_zip64=True) as f:
+            for chunk in strings.xml():
+                f.write(chunk)
+
+
+_SHARED_STRINGS = "xl/sharedStrings.xml"  # (openpyxl writes text inline, so it declares no shared strings)
+_DECLARE = {
+    "[Content_Types].xml": (b"</Types>", f'<Override PartName="/{_SHARED_STRINGS}" ContentType="{SHARED_STRINGS}"/>'.encode()),
+    "xl/_rels/workbook.xml.rels": (b"</Relationships>", f'<Relationship Type="{REL_NS}/sharedStrings" '
+                                                        f'Target="sharedStrings.xml" Id="rIdSharedStrings"/>'.encode()),
+}

@@ -22,12 +22,17 @@ import pandas as pd
 
 from . import frames
 from . import labels as L
+from .corpus_checks import history
 from .findings import THRESHOLDS
 from .labels import COLUMN_ZH, SEVERITY_ZH, TABLE_ZH
+from .narrative import COUNTERPARTS
 
 if TYPE_CHECKING:
     from .corpus import Corpus
 
+# The place of a report (gkdata.places; the ``reports`` columns), in Chinese.
+PLACE_ZH = {"province": "省份", "prefecture": "地市", "county": "区县", "adcode": "区划代码", "level": "级别"}
+PLACE_LEVEL_ZH = {"province": "省级", "prefecture": "地级", "county": "县级", "township": "乡级", "department": "部门"}
 # The rows whose 总计 column sums a report up, in display order.
 MAIN_ROWS = {
     "applications": ("new_received", "carried_over", "results_total", "granted", "carried_forward"),
@@ -36,12 +41,7 @@ MAIN_ROWS = {
 # 三、本年度办理结果 (一)…(六): a row belongs to the group it is or whose key it extends.
 OUTCOME_GROUPS = L.RESULT_GROUPS
 # The figures read from the prose (gkdata.narrative.PATTERNS), in Chinese.
-NARRATIVE_ZH = {
-    "proactive_total": "主动公开信息总数", "proactive_website": "政府网站公开信息数",
-    "proactive_new_media": "政务新媒体公开信息数", "proactive_reading_points": "查阅点公开信息数",
-    "proactive_other": "其他方式公开信息数", "consultations_total": "咨询总人次", "consultations_onsite": "现场咨询人次",
-    "consultations_online": "网上咨询人次", "consultations_phone": "电话咨询人次", "applications_received": "收到申请数",
-}
+NARRATIVE_ZH = {lab.key: lab.zh for lab in L.NARRATIVE_LABELS}
 
 
 def label(key: str | None, template: str | None = None) -> str | None:
@@ -148,6 +148,12 @@ _AMBIGUOUS_ROW = re.compile(r"(表[二三四][^:·—]*?): \d+ cells for \d+ col
 _TABLE_NO = {"disclosure": "表二", "applications": "表三", "appeals": "表四", "narrative": "正文"}
 
 
+def _counterpart_zh(key: str) -> str:
+    """Where the tables state a prose figure (narrative.COUNTERPARTS), in Chinese: 表四 未经复议直接起诉 + 复议后起诉 总计."""
+    table, rows = COUNTERPARTS[key]
+    return f"{_TABLE_NO[table]} {' + '.join(L.zh(r) for r in rows)} 总计"
+
+
 def _message_zh(check: str, table: str | None, row: str | None, column: str | None, expected: object,
                 actual: object, year: object, english: str, template: str | None) -> str:
     """One finding's message in Chinese, from its fields (and the text it quotes)."""
@@ -168,7 +174,7 @@ def _message_zh(check: str, table: str | None, row: str | None, column: str | No
         "column_sum": f"{r}：总计为 {a}，但各类申请人之和为 {e}",
         "appeals_sum": f"{r}：总计为 {a}，但结果维持 + 结果纠正 + 其他结果 + 尚未审结 = {e}",
         "published_exceeds_total": f"{r}：本年新公开数量 {e} 超过对外公开总数量 {a}，累计总数不应少于本年新增",
-        "narrative_mismatch": (f"正文称收到申请 {a} 件，表三为 {e} 件" if row == "applications_received"
+        "narrative_mismatch": (f"正文称{r}为 {a}，而{_counterpart_zh(row)}为 {e}" if row in COUNTERPARTS
                                else f"正文中{r}为 {a}，但其各分项之和为 {e}"),
         "carry_over_mismatch": f"{c}：上年结转为 {a}，但{last}报告的结转下年度为 {e}",
         "change_mismatch": f"{r}：上一年项目数量为 {a}，但{last}报告的上一年项目数量加本年增/减为 {e}",
@@ -234,10 +240,39 @@ def message_zh(findings: pd.DataFrame, template: pd.Series | None = None) -> lis
 
 
 def ids(corpus: Corpus) -> pd.DataFrame:
-    """One row per report: report_id, region, year, publisher, template (the reports that were read)."""
+    """One row per report read: report_id, region, year, publisher, template, its place (:data:`PLACE_ZH`:
+    province, prefecture, county, adcode, level; NA where not known, e.g. in tables from before places) and
+    ``place``, the key of its place's reports over the years (:func:`gkdata.corpus_checks.history`: two
+    城关区 are two places).
+
+    >>> import gkdata
+    >>> print(*ids(gkdata.read_reports("data/raw")).iloc[0][["region", "province", "level", "place"]])
+    巴青县 西藏自治区 county 540628|county|巴青县
+    """
     r = corpus.reports.dropna(subset=["report_id"])
     r = r[r["status"] == "ok"].drop_duplicates("report_id")
-    return r[["report_id", "region", "year", "publisher", "template"]].reset_index(drop=True)
+    out = r[["report_id", "region", "year", "publisher", "template"]]
+    out = out.assign(**{c: r[c] if c in r else pd.array([None] * len(r), dtype="string") for c in PLACE_ZH},
+                     place=history(r).astype("string"))
+    return out.reset_index(drop=True)
+
+
+def place_columns(who: pd.DataFrame, report_id: pd.Series, columns: tuple[str, ...] = tuple(PLACE_ZH)) -> dict:
+    """The place ``columns`` (of :func:`ids`) of each ``report_id``, under Chinese headers, the level in Chinese.
+
+    >>> import gkdata
+    >>> who = ids(gkdata.read_reports("data/raw"))
+    >>> cols = place_columns(who, who["report_id"], ("province", "level"))
+    >>> list(cols), cols["级别"].tolist()[:2]
+    (['省份', '级别'], ['县级', '县级'])
+    """
+    at = pd.Index(who["report_id"]).get_indexer(report_id)  # -1: not a report read (a failed file)
+    out = {}
+    for c in columns:
+        s = who[c].astype("string")
+        s = (s.map(PLACE_LEVEL_ZH) if c == "level" else s).astype("string").array
+        out[PLACE_ZH[c]] = pd.array(s.take(at, allow_fill=True), dtype="string")
+    return out
 
 
 def printed(corpus: Corpus, name: str, keys: bool = False) -> pd.DataFrame:
@@ -375,36 +410,41 @@ def carry_over(applications: pd.DataFrame) -> pd.DataFrame:
 
 
 def compare(corpus: Corpus) -> pd.DataFrame:
-    """对比: the main totals (:data:`MAIN_ROWS`) of each report with a known region and year, a row each.
+    """对比: the main totals (:data:`MAIN_ROWS`) of each report with a known region and year, a row each,
+    like compared with like: places (:func:`ids`' ``place``, never the name alone: two 城关区 are two).
 
-    When each region has one year (as the seeds do), regions are compared within each year: by year,
-    the most 本年新收 first, with its rank in the year (``本年新收排名``). When a region has several
-    years, years are compared within each region: by region (first seen first), then year, with
-    the change of 本年新收 and 办理结果总计 (``本年新收较上年``, ``办理结果总计较上年``) against the region's report of the year before
-    (``较上年``; NA without one). Columns: 地区, 年度, the totals, those, 发布机关, 报告编号.
+    When each place has one year (as the seeds do), places are compared within each year: by year, the
+    most 本年新收 first, with its rank in the year (``本年新收排名``) and among the year's reports of its
+    level (``本年新收同级排名``: counties with counties; NA where the level is not known). When a place
+    has several years, years are compared within each place: by place (first seen first), then year,
+    with the change of 本年新收 and 办理结果总计 (``本年新收较上年``, ``办理结果总计较上年``) against
+    the place's report of the year before (NA without one, or with two that disagree). Columns: 地区,
+    年度, the totals, those, the place (省份, 地市, 区划代码, 级别), 发布机关, 报告编号.
 
     >>> import gkdata
     >>> t = compare(gkdata.read_reports("data/raw"))
-    >>> print(t[["地区", "年度", "本年新收申请数量", "本年新收排名"]].to_string(index=False))
-      地区   年度  本年新收申请数量  本年新收排名
-     开阳县 2019        10       1
-     巴青县 2019         0       2
-    卞路口乡 2019      <NA>    <NA>
-    阿里地区 2020        17       1
-     会宁县 2020        10       2
+    >>> print(t[["地区", "年度", "本年新收申请数量", "本年新收排名", "本年新收同级排名", "级别"]].to_string(index=False))
+      地区   年度  本年新收申请数量  本年新收排名  本年新收同级排名 级别
+     开阳县 2019        10       1         1 县级
+     巴青县 2019         0       2         2 县级
+    卞路口乡 2019      <NA>    <NA>      <NA> 乡级
+    阿里地区 2020        17       1         1 地级
+     会宁县 2020        10       2         1 县级
     """
     rows = [*MAIN_ROWS["applications"], *MAIN_ROWS["appeals"]]
-    who = ids(corpus)[["report_id", "publisher"]]
-    t = totals(corpus.applications, corpus.appeals).merge(who, on="report_id", how="left")
+    who = ids(corpus)
+    t = totals(corpus.applications, corpus.appeals).merge(who[["report_id", "publisher", "level", "place"]],
+                                                          on="report_id", how="left")
     t = t.dropna(subset=["region", "year"]).reset_index(drop=True)
-    several = bool(len(t)) and t.groupby("region")["year"].nunique().max() > 1
+    several = bool(len(t)) and t.groupby("place")["year"].nunique().max() > 1
     extra: dict[str, pd.Series] = {}
     if several:
-        first_seen = pd.Categorical(t["region"], categories=t["region"].unique())
-        t = t.assign(_r=first_seen).sort_values(["_r", "year"], kind="stable").drop(columns="_r")
-        changed = ("new_received", "results_total")
-        before = t[["region", "year", *changed]].drop_duplicates(["region", "year"])
-        m = t.merge(before.assign(year=before["year"] + 1), on=["region", "year"], how="left",
+        first_seen = pd.Categorical(t["place"], categories=t["place"].unique())
+        t = t.assign(_p=first_seen).sort_values(["_p", "year"], kind="stable").drop(columns="_p")
+        changed = ["new_received", "results_total"]
+        years = t.groupby(["place", "year"])[changed]
+        before = years.first().where(years.nunique(dropna=False) == 1).reset_index()  # two that disagree: NA
+        m = t.merge(before.assign(year=before["year"] + 1), on=["place", "year"], how="left",
                     suffixes=("", "_before"))
         t = m
         for k in changed:
@@ -412,14 +452,53 @@ def compare(corpus: Corpus) -> pd.DataFrame:
     else:
         t = t.assign(_n=t["new_received"].astype("Float64").fillna(-1))
         t = t.sort_values(["year", "_n"], ascending=[True, False], kind="stable").drop(columns="_n")
-        rank = t.groupby("year")["new_received"].rank(method="min", ascending=False)
-        extra["本年新收排名"] = rank.astype("Float64").astype("Int64")
+        for name, within in (("本年新收排名", ["year"]), ("本年新收同级排名", ["year", "level"])):
+            rank = t.groupby(within)["new_received"].rank(method="min", ascending=False)
+            extra[name] = rank.reindex(t.index).astype("Float64").astype("Int64")
     t = t.reset_index(drop=True)
     out = pd.DataFrame({COLUMN_ZH["region"]: t["region"], COLUMN_ZH["year"]: t["year"]})
     for k in rows:
         out[L.zh(k)] = t[k]
     for name, s in extra.items():
         out[name] = s.reset_index(drop=True)
+    out = out.assign(**place_columns(who, t["report_id"], ("province", "prefecture", "adcode", "level")))
     out[COLUMN_ZH["publisher"]] = t["publisher"]
     out[COLUMN_ZH["report_id"]] = t["report_id"]
-    return out.reset_index(drop=True)
+    return out
+
+
+GROUPED = ("new_received", "results_total", "granted")  # the totals :func:`grouped` summarises
+
+
+def grouped(corpus: Corpus, by: str | tuple[str, ...] = "province") -> pd.DataFrame:
+    """The reports by place (``by``: columns of :data:`PLACE_ZH`, e.g. ``("province", "level")``), like for like:
+    per group the reports, those with an error finding, and per total of :data:`GROUPED` (总计 column) how many
+    reports know it and their median. An unknown total is left out of the median, never read as 0; a report
+    whose place is not known (a name several places share) is in the group of NA, last.
+
+    >>> import gkdata
+    >>> t = grouped(gkdata.read_reports("data/raw"), ("province", "level"))
+    >>> print(t[["省份", "级别", "报告数", "本年新收申请数量（已知）", "本年新收申请数量（中位数）"]].to_string(index=False))
+       省份 级别  报告数  本年新收申请数量（已知）  本年新收申请数量（中位数）
+      河南省 乡级    1             0           <NA>
+      甘肃省 县级    1             1           10.0
+    西藏自治区 地级    1             1           17.0
+    西藏自治区 县级    1             1            0.0
+      贵州省 县级    1             1           10.0
+    """
+    by = (by,) if isinstance(by, str) else tuple(by)
+    who = ids(corpus)
+    t = who[["report_id", *by]].merge(totals(corpus.applications), on="report_id", how="left")
+    wrong = set(corpus.findings.loc[corpus.findings["severity"] == "error", "report_id"].dropna())
+    t["error"] = t["report_id"].isin(wrong)
+    if "level" in by:  # levels from the province down, not alphabetically
+        t["level"] = pd.Categorical(t["level"], categories=list(PLACE_LEVEL_ZH))
+    g = t.groupby(list(by), dropna=False, sort=True, observed=True)
+    out = pd.DataFrame({"报告数": g.size().astype("Int64"), "有错误的报告数": g["error"].sum().astype("Int64")})
+    for k in GROUPED:
+        out[f"{L.zh(k)}（已知）"] = g[k].count().astype("Int64")
+        out[f"{L.zh(k)}（中位数）"] = g[k].median().astype("Float64")
+    out = out.reset_index()
+    if "level" in by:
+        out["level"] = out["level"].astype("string").map(PLACE_LEVEL_ZH).astype("string")
+    return out.rename(columns=PLACE_ZH)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -45,6 +46,7 @@ def row_of(ws, **match) -> dict:
 
 
 IDS = ["发布机关", "报告编号"]
+PLACE = ["省份", "级别"]  # on every sheet, to filter and group by
 
 
 def test_sheets_and_headers(wb):
@@ -52,16 +54,49 @@ def test_sheets_and_headers(wb):
     h = header(wb["概览"])
     assert h[:4] == ["地区", "年度", "模板", "版式"]
     assert {labels.zh("new_received"), labels.zh("results_total"), labels.zh("granted"), "错误", "警告"} <= set(h)
-    assert header(wb["申请"]) == ["地区", "年度", "项目", *[labels.zh(k) for k in labels.keys("applicant")], *IDS]
+    assert header(wb["申请"]) == ["地区", "年度", "项目", *[labels.zh(k) for k in labels.keys("applicant")], *PLACE,
+                                  *IDS]
     assert header(wb["复议诉讼"]) == ["地区", "年度", "类别", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
-                                    *IDS]
-    assert header(wb["公开"]) == ["地区", "年度", "项目", "指标", "数值", "单位", *IDS]
+                                    *PLACE, *IDS]
+    assert header(wb["公开"]) == ["地区", "年度", "项目", "指标", "数值", "单位", *PLACE, *IDS]
     assert header(wb["问题"]) == ["地区", "年度", "检查", "严重程度", "表", "项目", "列", "期望值", "实际值", "说明",
-                                "说明（英文）", "位置", *IDS]
-    for ws in wb:  # who and when, on every sheet
+                                "说明（英文）", "位置", *PLACE, *IDS]
+    assert header(wb["概览"])[-7:] == ["省份", "地市", "区县", "区划代码", "级别", *IDS]
+    assert header(wb["对比"])[-6:] == ["省份", "地市", "区划代码", "级别", *IDS]
+    for ws in wb:  # who, where and when, on every sheet
         assert header(ws)[:2] == ["地区", "年度"] and header(ws)[-2:] == IDS, ws.title
+        assert {"省份", "级别"} <= set(header(ws)), ws.title
     ali = row_of(wb["申请"], 地区="阿里地区", 项目="办理结果总计")
     assert (ali["发布机关"].value, ali["报告编号"].value) == ("阿里地区", "b9058dacfaa6")
+
+
+def test_every_sheet_says_the_province_and_level(wb):
+    """Where each report is from (gkdata.places), to filter and group by: 省份 and 级别 on every sheet (概览 with
+    the whole place), under the autofilter."""
+    ali = row_of(wb["申请"], 地区="阿里地区", 项目="办理结果总计")
+    assert (ali["省份"].value, ali["级别"].value) == ("西藏自治区", "地级")
+    assert {(r["省份"].value, r["级别"].value) for r in map(lambda row: dict(zip(header(wb["公开"]), row)),
+                                                          wb["公开"].iter_rows(min_row=2))} == {
+        ("西藏自治区", "县级"), ("贵州省", "县级"), ("河南省", "乡级"), ("甘肃省", "县级"), ("西藏自治区", "地级")}
+    township = row_of(wb["概览"], 地区="卞路口乡")
+    assert [township[k].value for k in ("省份", "地市", "区县", "区划代码", "级别")] == [
+        "河南省", "周口市", "沈丘县", "411624", "乡级"]
+    assert township["区划代码"].data_type == "s"  # a code, not a number: its leading digits are kept
+    assert row_of(wb["对比"], 地区="会宁县")["区划代码"].value == "620422"
+    assert row_of(wb["问题"], 地区="开阳县", 检查="表格无数字")["省份"].value == "贵州省"
+
+
+def test_the_workbook_is_compressed_text_shared(corpus, tmp_path):
+    """Each text once in the shared strings and every sheet deflated: 2,000 reports make a few megabytes, not 50."""
+    path = gkdata.to_excel(corpus, tmp_path / "small.xlsx")
+    with zipfile.ZipFile(path) as z:
+        sheets = [i for i in z.infolist() if i.filename.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == 6 and all(i.compress_type == zipfile.ZIP_DEFLATED for i in sheets)
+        assert all(i.compress_size < i.file_size / 3 for i in sheets)
+        applications = z.read("xl/worksheets/sheet2.xml").decode()
+        strings = z.read("xl/sharedStrings.xml").decode()
+    assert 'inlineStr' not in applications and applications.count('t="s"') > 115 * 6
+    assert strings.count("<si>") == len(set(re.findall(r"<si>(.*?)</si>", strings))) and "<t>阿里地区</t>" in strings
 
 
 def test_printing(wb):

@@ -147,3 +147,55 @@ def test_compare_says_how_it_compares(corpus):
     t = views.compare(corpus)
     assert "本年新收排名" in t and "本年新收较上年" not in t
     assert t.columns[-2:].tolist() == ["发布机关", "报告编号"]
+
+
+def _two_chengguan(folder) -> gkdata.Corpus:
+    """Two 城关区 (拉萨市 and 兰州市) with two years each, as one corpus."""
+    for k, code in enumerate(("540102", "620102")):
+        for s in synth.series(21 + k, 2, first_year=2021, publisher=synth.publisher_at(code), anomaly_rate=0):
+            (folder / f"{k}_{s.year}.txt").write_bytes(s.data)
+    return gkdata.read_reports(folder)
+
+
+def test_compare_keeps_two_places_of_one_name_apart(tmp_path):
+    """对比 follows each place over its years: two 城关区 are two places, each against its own year before."""
+    c = _two_chengguan(tmp_path)
+    t = views.compare(c)
+    totals = views.totals(c.applications).merge(views.ids(c)[["report_id", "adcode"]], on="report_id")
+    assert t["地区"].tolist() == ["城关区"] * 4 and t["年度"].tolist() == [2021, 2022] * 2
+    assert t["区划代码"].tolist() == ["540102", "540102", "620102", "620102"]
+    assert t["省份"].tolist() == ["西藏自治区", "西藏自治区", "甘肃省", "甘肃省"]
+    assert t["级别"].tolist() == ["县级"] * 4
+    changes = 0
+    for code, rows in t.groupby("区划代码"):
+        own = totals[totals["adcode"] == code].sort_values("year")
+        for k, change in (("new_received", "本年新收较上年"), ("results_total", "办理结果总计较上年")):
+            before, now = own[k].tolist()
+            assert rows[change].iloc[0] is pd.NA  # (no 2020 report)
+            if before is pd.NA or now is pd.NA:
+                assert rows[change].iloc[1] is pd.NA  # an unknown side: an unknown change, never a guess
+            else:
+                assert pd.notna(rows[change].iloc[1]) and rows[change].iloc[1] == now - before
+                changes += 1
+    assert changes >= 2  # (the generated numbers: 兰州's 0 -> 4 new applications, …)
+    assert views.grouped(c, "province")[["省份", "报告数"]].values.tolist() == [["甘肃省", 2], ["西藏自治区", 2]]
+
+
+def test_compare_ranks_within_the_year_and_the_level(corpus):
+    """One year per place (the seeds): a rank in the year and among the year's reports of the same level."""
+    t = views.compare(corpus).set_index("地区")
+    assert t.loc["会宁县", ["本年新收排名", "本年新收同级排名", "级别"]].tolist() == [2, 1, "县级"]  # 阿里地区 is 地级
+    assert t.loc["阿里地区", ["本年新收排名", "本年新收同级排名", "省份"]].tolist() == [1, 1, "西藏自治区"]
+    assert t.loc["卞路口乡", "本年新收同级排名"] is pd.NA  # its table is an unfilled template: no number, no rank
+
+
+def test_grouped_by_province_and_level(corpus):
+    t = views.grouped(corpus, "province").set_index("省份")
+    tibet = t.loc["西藏自治区"]  # 巴青县 (0 new applications) and 阿里地区 (17, 7 errors)
+    assert (tibet["报告数"], tibet["有错误的报告数"], tibet["本年新收申请数量（已知）"]) == (2, 1, 2)
+    assert tibet["本年新收申请数量（中位数）"] == 8.5 and tibet["办理结果总计（中位数）"] == 671 / 2
+    henan = t.loc["河南省"]  # 卞路口乡: an unfilled template, its numbers unknown, never 0
+    assert henan["报告数"] == 1 and henan["本年新收申请数量（已知）"] == 0
+    assert henan["本年新收申请数量（中位数）"] is pd.NA
+    by_level = views.grouped(corpus, "level")
+    assert by_level["级别"].tolist() == ["地级", "县级", "乡级"] and by_level["报告数"].tolist() == [1, 3, 1]
