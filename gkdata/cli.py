@@ -11,37 +11,126 @@ Examples::
     gkdata check data/raw/*.txt
     gkdata check --errors-only data/raw/*.txt
     gkdata check --format json data/raw/*.txt
+
+:func:`main` is the ``gkdata`` program. ``show`` and ``check``, what one runs on a file at a
+time, start fast: their arguments are read here and their tables printed from the report's
+records, without typer or pandas; anything else (``--help``, an option they do not have, the
+other commands) goes to the typer app, :mod:`gkdata.commands` (``gkdata.cli.app``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 from collections import Counter
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from collections.abc import Callable
+from typing import NoReturn
 
-import pandas as pd
-import typer
 from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from . import labels as L
-from .errors import BuildError, ReportError
+from .errors import ReportError
 from .findings import INFO, SEVERITIES
+from .outcome import read_one
 from .report import Report, read_report
-
-app = typer.Typer(help="政府信息公开工作年度报告 -> tidy, checked tables.", no_args_is_help=True,
-                  add_completion=False, epilog="Examples: gkdata build · gkdata show data/raw/003_e0c0fba79554bc10.txt"
-                  " · gkdata check data/raw/*.txt · gkdata COMMAND --help")
+from .wide import wide
 
 PIPED_WIDTH = 200  # piped or captured without COLUMNS: do not squeeze the Chinese tables into 80 columns
+FORMATS = ("text", "json")  # check --format
 
 
-def _stdout() -> Console:
+def main(argv: list[str] | None = None) -> int:
+    """Run ``gkdata`` with ``argv`` (``sys.argv[1:]``) and return its exit code.
+
+    >>> main(["show", "data/raw/nope.txt"])  # says so on stderr: error data/raw/nope.txt: no such file
+    2
+    """
+    args = sys.argv[1:] if argv is None else list(argv)
+    plain = _plain(args)
+    if plain is None:
+        from .commands import app
+
+        try:
+            app(args=args, prog_name="gkdata")  # click's standalone mode: it exits, with the code
+        except SystemExit as e:
+            return e.code if isinstance(e.code, int) else int(e.code is not None)
+        return 0
+    command, values, options = plain
+    return run(command, *values, **options)
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def read(value: str) -> str:
+        if value.lower() not in allowed:
+            raise ValueError(value)
+        return value.lower()
+
+    return read
+
+
+def _at_least(least: float, kind: type) -> Callable[[str], float]:
+    def read(value: str) -> float:
+        if not kind(value) >= least:
+            raise ValueError(value)
+        return kind(value)
+
+    return read
+
+
+def _plain(args: list[str]) -> tuple[Callable[..., int], list, dict] | None:
+    """The command, its paths and its options, when ``args`` are ``show``, ``check`` or ``build`` with paths and
+    options of theirs written plainly (``--jobs 2``, ``--format=json``); None for anything else (``--help``, a
+    value out of range, other commands), which typer reads, and explains when it is wrong.
+
+    >>> command, paths, options = _plain(["check", "a.txt", "--format=JSON", "b.txt", "--errors-only"])
+    >>> command.__name__, paths, options
+    ('check', [[PosixPath('a.txt'), PosixPath('b.txt')]], {'output': 'json', 'errors_only': True})
+    >>> _plain(["build", "raw", "-j", "2"])[1:]
+    ([PosixPath('raw')], {'jobs': 2})
+    >>> _plain(["show", "--help"]), _plain(["check", "--format", "xml", "a.txt"]), _plain(["build", "--jobs", "0"])
+    (None, None, None)
+    """
+    if not args or args[0] not in _COMMANDS:
+        return None
+    command, (least, most), known = _COMMANDS[args[0]]
+    paths, options = [], {}
+    rest = iter(args[1:])
+    for arg in rest:
+        name, eq, value = arg.partition("=")
+        if name in known:
+            option, read = known[name]
+            if read is None:  # a flag
+                if eq:
+                    return None
+                options[option] = True
+                continue
+            try:
+                options[option] = read(value if eq else next(rest))
+            except (StopIteration, ValueError):
+                return None
+        elif arg.startswith("-"):  # --help, --, an option the command does not have
+            return None
+        else:
+            paths.append(Path(arg))
+    if not least <= len(paths) <= (most or len(paths)):
+        return None
+    return command, [paths] if most is None else paths, options
+
+
+class Stop(Exception):
+    """What ends a command early: its exit code (the reason is already on stderr)."""
+
+    def __init__(self, code: int):
+        super().__init__(code)
+        self.code = code
+
+
+def stdout() -> Console:
     """The console for results: the terminal's width (``COLUMNS`` when set), else :data:`PIPED_WIDTH`."""
     out = Console()
     columns = os.environ.get("COLUMNS", "")
@@ -50,46 +139,43 @@ def _stdout() -> Console:
     return out
 
 
-console = _stdout()
 # What went wrong goes to stderr, so stdout holds only the results; a message is one line, never wrapped.
 errors = Console(stderr=True, soft_wrap=True)
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-@app.callback()
-def _main() -> None:
-    global console
-    console = _stdout()  # per command: the width of the terminal (or COLUMNS) it runs in now
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
+def fail(message: str, code: int = 2) -> NoReturn:
     """Say what went wrong on stderr and stop with ``code``."""
     errors.print(f"[bold red]error[/] {escape(message)}", highlight=False)
-    raise typer.Exit(code)
+    raise Stop(code)
 
 
-def _warn(message: str) -> None:
+def warn(message: str) -> None:
     errors.print(f"[yellow]warning[/] {escape(message)}", highlight=False)
 
 
-def _os_error(e: OSError) -> str:
+def os_error(e: OSError) -> str:
     """An OSError as ``PATH: reason`` (its own text when it names no file)."""
     return f"{e.filename}: {e.strerror}" if e.filename is not None and e.strerror else str(e)
 
 
-def _must_exist(paths: list[Path], what: str = "file") -> None:
+def must_exist(paths: list[Path], what: str = "file") -> None:
     """Stop (exit 2) naming the first path that does not exist, before anything is read."""
     for p in paths:
         if not os.path.lexists(p):
-            _fail(f"{p}: no such {what}")
+            fail(f"{p}: no such {what}")
 
 
 # -- show: the tables as printed, wrapped at the console's width ------------------------------------------
 
 
-def _fmt(v) -> str:
-    """A value as shown: integers with thousands separators, amounts with every decimal they have."""
-    if pd.isna(v):
+def _fmt(v: float | int | None) -> str:
+    """A value as shown: integers with thousands separators, amounts with every decimal they have.
+
+    >>> _fmt(131483), _fmt(79.0), _fmt(11212.974705), _fmt(None)
+    ('131,483', '79', '11,212.974705', '')
+    """
+    if v is None:
         return ""
     return f"{int(v):,}" if not isinstance(v, float) or v == int(v) else format(v, ",")
 
@@ -149,22 +235,35 @@ def _layout(label_width: int, needs: list[tuple[int, int]], width: int) -> tuple
 
 def _wide_tables(report: Report, name: str, title: str, width: int) -> list[Table]:
     """A table as printed (Chinese labels), as one or more rich Tables that fit ``width``."""
-    wide = report.wide(name, lang="zh")
-    labels = [str(label) for label in wide.index]
-    headers = [str(col) for col in wide.columns]
-    cells = [[_fmt(v) for v in row] for row in wide.itertuples(index=False)]
+    table = wide(report.records[name]).zh(report.meta.template)
+    labels, headers = table.rows, table.columns
+    cells = [[_fmt(v) for v in row] for row in table.values]
     needs = [(max((cell_len(row[j]) for row in cells), default=0), cell_len(h)) for j, h in enumerate(headers)]
     label_width, widths, parts = _layout(max(map(cell_len, labels), default=0), needs, width)
     out = []
     for k, part in enumerate(parts):
-        table = Table(title=title if k == 0 else f"{title}（续）", title_justify="left")
-        table.add_column("", width=label_width, overflow="fold")
+        printed = Table(title=title if k == 0 else f"{title}（续）", title_justify="left")
+        printed.add_column("", width=label_width, overflow="fold")
         for j in part:
-            table.add_column(headers[j], justify="right", width=widths[j], overflow="fold")
+            printed.add_column(headers[j], justify="right", width=widths[j], overflow="fold")
         for label, row in zip(labels, cells):
-            table.add_row(label, *(row[j] for j in part))
-        out.append(table)
+            printed.add_row(label, *(row[j] for j in part))
+        out.append(printed)
     return out
+
+
+def _narrative_lines(figures: list[tuple]) -> list[str]:
+    """The figures stated in the prose (key, value, unit), a line each under a header, columns right-aligned.
+
+    >>> print("\\n".join(_narrative_lines([("website_posts", 8646, "条"), ("messages_received", 37, "条")])))
+                  key value unit
+        website_posts  8646   条
+    messages_received    37   条
+    """
+    rows = [("key", "value", "unit"), *((key, "" if value is None else str(value), unit or "")
+                                         for key, value, unit, *_ in figures)]
+    widths = [max(cell_len(row[j]) for row in rows) for j in range(3)]
+    return [" ".join(" " * (w - cell_len(c)) + c for c, w in zip(row, widths)) for row in rows]
 
 
 def _where(f) -> str:
@@ -173,7 +272,7 @@ def _where(f) -> str:
     return " / ".join(L.zh(x) if x and _known(x) else x for x in (f.row, f.column) if x)
 
 
-def print_findings(report: Report, severities: tuple[str, ...] = SEVERITIES) -> None:
+def print_findings(console: Console, report: Report, severities: tuple[str, ...] = SEVERITIES) -> None:
     for f in report.finding_records:
         if f.severity in severities:
             console.print(f"  [{_STYLE[f.severity]}]{f.severity:7}[/] {f.check:24} {escape(_where(f))}  "
@@ -192,35 +291,40 @@ TITLES = {"disclosure": "二、主动公开政府信息情况", "applications": 
           "appeals": "四、政府信息公开行政复议、行政诉讼情况"}
 
 
-@app.command()
-def show(file: Annotated[Path, typer.Argument(help="a report file")]) -> None:
-    """Print a report's tables as printed (Chinese labels) and its findings.
+def run(command: Callable[..., int], *args, **options) -> int:
+    """``command(*args, **options)``: its exit code, or that of the :class:`Stop` that ended it."""
+    try:
+        return command(*args, **options)
+    except Stop as e:
+        return e.code
 
-    The tables fit the terminal's width (COLUMNS when set): labels fold onto more lines, and a
-    table too wide is printed in parts; a number is never cut.
 
-    Example: gkdata show data/raw/003_e0c0fba79554bc10.txt
+def show(file: Path) -> int:
+    """``gkdata show FILE``: a report's tables as printed (Chinese labels) and its findings; the exit code.
+
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()) as out:
+    ...     code = show(Path("data/raw/003_e0c0fba79554bc10.txt"))
+    >>> code, out.getvalue().splitlines()[0]
+    (0, '<Report 会宁县 2020 · template 2019 · tabbed · 0 findings>')
     """
-    _must_exist([file])
+    console = stdout()
+    must_exist([file])
     try:
         report = read_report(file)
     except ReportError as e:
-        _fail(str(e))
+        fail(str(e))
     console.print(f"[bold]{escape(repr(report))}[/]", soft_wrap=True)
     for name, title in TITLES.items():
         for table in _wide_tables(report, name, title, console.width):
             console.print(table)
-    if len(report.narrative):
-        console.print(report.narrative[["key", "value", "unit"]].to_string(index=False), soft_wrap=True)
-    print_findings(report)
+    if report.records["narrative"]:
+        console.print("\n".join(_narrative_lines(report.records["narrative"])), soft_wrap=True, highlight=False)
+    print_findings(console, report)
+    return 0
 
 
 # -- check: findings of many files, a summary, text or JSON --------------------------------------------------
-
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
 
 
 def _finding_dict(f) -> dict:
@@ -251,7 +355,7 @@ def _summary(read: list[tuple[Path, Report | None, str | None]]) -> dict:
     }
 
 
-def _print_summary(s: dict, read: list[tuple[Path, Report | None, str | None]]) -> None:
+def _print_summary(console: Console, s: dict, read: list[tuple[Path, Report | None, str | None]]) -> None:
     console.print(f"{s['files']} files · {s['read']} read · {s['unreadable']} unreadable · "
                   f"{s['with_errors']} with errors · findings: {s['errors']} error, {s['warnings']} warning, "
                   f"{s['info']} info", highlight=False, soft_wrap=True)
@@ -264,31 +368,18 @@ def _print_summary(s: dict, read: list[tuple[Path, Report | None, str | None]]) 
         console.print(f"  {n:>7,} [{_STYLE[severity]}]{severity:7}[/] {check}", highlight=False, soft_wrap=True)
 
 
-@app.command()
-def check(
-    files: Annotated[list[Path], typer.Argument(help="report files")],
-    errors_only: Annotated[bool, typer.Option("--errors-only", help="print only error findings (and the files that "
-                                              "have them) and unreadable files; the summary counts all")] = False,
-    output: Annotated[Format, typer.Option("--format", help="text, or json: one JSON document on stdout "
-                                           "({files: [{path, report, findings} or {path, error}], summary})",
-                                           case_sensitive=False)] = Format.text,
-) -> None:
-    """Print the findings of each file, then a summary (files, unreadable, errors, warnings, counts by check).
+def check(files: list[Path], errors_only: bool = False, output: str = "text") -> int:
+    """``gkdata check FILE…``: each file's findings (``output`` text) or one JSON document (json), then a summary;
+    the exit code: 1 when a file has an error finding or cannot be read, 2 when a path does not exist.
 
-    Exits 1 when any file has an error finding or cannot be read (each unreadable file is named on
-    stderr), 2 when a path does not exist.
-
-    Examples:
-
-        gkdata check data/raw/*.txt
-
-        gkdata check --errors-only data/raw/*.txt
-
-        gkdata check --format json data/raw/*.txt > findings.json
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()) as out:
+    ...     code = check([Path("data/raw/004_8b07afbb35c54ec3.txt")], output="json")
+    >>> code, json.loads(out.getvalue())["summary"]["errors"]
+    (1, 7)
     """
-    from .corpus import read_one  # a reader bug on one file makes it unreadable, with the reason, never a crash
-
-    _must_exist(files)
+    console = stdout()
+    must_exist(files)
     shown = ("error",) if errors_only else SEVERITIES
     read: list[tuple[Path, Report | None, str | None]] = []
     for file in files:
@@ -296,53 +387,48 @@ def check(
         read.append((file, outcome.report, outcome.error))
         if outcome.report is None:
             errors.print(f"[bold red]unreadable[/] {escape(f'{file}: {outcome.error}')}", highlight=False)
-        elif output is Format.text and (not errors_only or any(f.severity in shown
-                                                               for f in outcome.report.finding_records)):
+        elif output == "text" and (not errors_only or any(f.severity in shown for f in outcome.report.finding_records)):
             console.print(f"[bold]{escape(str(file))}[/] {escape(repr(outcome.report))}", highlight=False,
                           soft_wrap=True)
-            print_findings(outcome.report, shown)
+            print_findings(console, outcome.report, shown)
     summary = _summary(read)
-    if output is Format.json:
+    if output == "json":
         docs = [{"path": str(p), "error": e} if r is None else
                 {"path": str(p), "report": _report_dict(r),
                  "findings": [_finding_dict(f) for f in r.finding_records if f.severity in shown]}
                 for p, r, e in read if r is None or not errors_only or any(f.severity == "error"
                                                                            for f in r.finding_records)]
-        typer.echo(json.dumps({"files": docs, "summary": summary}, ensure_ascii=False, indent=1, allow_nan=False))
+        print(json.dumps({"files": docs, "summary": summary}, ensure_ascii=False, indent=1, allow_nan=False))
     else:
-        _print_summary(summary, read)
-    raise typer.Exit(1 if summary["unreadable"] or summary["with_errors"] else 0)
+        _print_summary(console, summary, read)
+    return 1 if summary["unreadable"] or summary["with_errors"] else 0
 
 
-@app.command()
-def excel(out: Annotated[Path, typer.Argument(help="the workbook to write, e.g. summary.xlsx")],
-          source: Annotated[Path, typer.Option("--from", help="built tables (gkdata build) or a folder of reports")]
-          = Path("data/processed")) -> None:
-    """Write a formatted workbook (概览, 申请, 公开, 复议诉讼, 问题, 对比) for people.
+def build(raw: Path = Path("data/raw"), out: Path = Path("data/processed"), jobs: int = 1,
+          executor: str = "processes", scheduler: str | None = None, timeout: float = 60.0) -> int:
+    """``gkdata build [RAW] [OUT]``: parse every report under ``raw`` into tables in ``out`` (:func:`gkdata.build`),
+    with a progress bar on a terminal and a line of summary; the exit code. ``timeout`` 0: no limit."""
+    from rich.progress import Progress
 
-    Example: gkdata excel summary.xlsx --from data/processed
-    """
-    from . import excel as xl  # openpyxl only when asked for
-    from .corpus import read_reports
+    from . import batch
+    from .errors import BuildError
 
-    _must_exist([source], "file or folder")
-    try:
-        if (source / "reports.parquet").exists():
-            from .store import load
-            corpus = load(source)
-        else:  # not built yet: read the reports themselves
-            corpus = read_reports(source)
-    except OSError as e:
-        _fail(_os_error(e))
-    except ValueError as e:  # built tables that do not match the schema
-        _fail(str(e))
-    if corpus.reports.empty:
-        _fail(f"{source} holds neither built tables (reports.parquet) nor report files")
-    try:
-        written = xl.to_excel(corpus, out)
-    except OSError as e:
-        _fail(f"{out}: the workbook could not be written ({_os_error(e)})")
-    console.print(escape(f"{corpus!r} -> {written}"), highlight=False, soft_wrap=True)
+    console = stdout()
+    cpus = _cpus()
+    if jobs > cpus and scheduler is None:  # workers on this machine: more than its CPUs only adds start-up time
+        warn(f"--jobs {jobs} is more than the {cpus} CPUs here; parsing in {cpus}")
+        jobs = cpus
+    with Progress(console=console, disable=not console.is_terminal) as bar:
+        task = bar.add_task("parsing", total=None)
+        try:
+            built = batch.build(raw, out, jobs, executor, scheduler, progress=lambda done, total: bar.update(
+                task, completed=done, total=total, description="checking, writing" if done == total else "parsing"),
+                timeout=timeout or None)
+        except (OSError, ValueError, ImportError, BuildError) as e:
+            bar.stop()
+            fail(str(e))
+    console.print(escape(str(built)), highlight=False, soft_wrap=True)
+    return 0
 
 
 def _cpus() -> int:
@@ -353,64 +439,20 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-@app.command("build")
-def build_cmd(
-    raw: Annotated[Path, typer.Argument(help="folder of reports, read recursively")] = Path("data/raw"),
-    out: Annotated[Path, typer.Argument(help="folder the tables are written to (replaced as a whole)")]
-    = Path("data/processed"),
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="parse in this many processes (or dask workers); "
-                                      "at most the CPUs here, unless on a dask scheduler's cluster")] = 1,
-    executor: Annotated[str, typer.Option(help="processes (a local process pool) or dask")] = "processes",
-    scheduler: Annotated[str | None, typer.Option(help="address of a running dask scheduler, for --executor dask")]
-    = None,
-    timeout: Annotated[float, typer.Option(help="seconds one file may take to parse; a file over it is a failed row "
-                                           "(0: no limit)", min=0)] = 60.0,
-) -> None:
-    """Parse every report under RAW into Parquet and CSV tables in OUT, one line of summary at the end.
-
-    Files parsed before (same content, same parser version) come from OUT/.cache.
-    OUT changes only when the build completes.
-
-    Examples:
-
-        gkdata build
-
-        gkdata build data/raw data/processed --jobs 2
-
-        gkdata build --executor dask --scheduler tcp://10.0.0.5:8786
-    """
-    from rich.progress import Progress  # the build's imports (pandera) only when building
-
-    from .batch import build
-
-    cpus = _cpus()
-    if jobs > cpus and scheduler is None:  # workers on this machine: more than its CPUs only adds start-up time
-        _warn(f"--jobs {jobs} is more than the {cpus} CPUs here; parsing in {cpus}")
-        jobs = cpus
-    with Progress(console=console, disable=not console.is_terminal) as bar:
-        task = bar.add_task("parsing", total=None)
-        try:
-            built = build(raw, out, jobs, executor, scheduler, progress=lambda done, total: bar.update(
-                task, completed=done, total=total, description="checking, writing" if done == total else "parsing"),
-                timeout=timeout or None)
-        except (OSError, ValueError, ImportError, BuildError) as e:
-            bar.stop()
-            _fail(str(e))
-    console.print(escape(str(built)), highlight=False, soft_wrap=True)
+# command -> (its function, the least and most paths it takes (None: any number, given as one list),
+# its options: name -> (parameter, how its value is read; None: a flag)); see _plain
+_JOBS = ("jobs", _at_least(1, int))
+_COMMANDS: dict[str, tuple[Callable[..., int], tuple[int, int | None], dict]] = {
+    "show": (show, (1, 1), {}),
+    "check": (check, (1, None), {"--errors-only": ("errors_only", None), "--format": ("output", _choice(*FORMATS))}),
+    "build": (build, (0, 2), {"--jobs": _JOBS, "-j": _JOBS, "--executor": ("executor", str),
+                              "--scheduler": ("scheduler", str), "--timeout": ("timeout", _at_least(0, float))}),
+}
 
 
-@app.command()
-def synth(out: Annotated[Path, typer.Argument(help="the folder to write the reports to")],
-          n: Annotated[int, typer.Option(min=1, help="how many reports")] = 1000,
-          seed: Annotated[int, typer.Option(help="random seed: the same seed writes the same corpus")] = 0) -> None:
-    """Write N synthetic reports (every layout and template, some with anomalies) and manifest.jsonl.
+def __getattr__(name: str):
+    if name == "app":  # the typer app of every command, imported only when asked for
+        from .commands import app
 
-    Example: gkdata synth --n 1000 data/synthetic
-    """
-    from .synth import write_corpus
-
-    try:
-        paths = write_corpus(out, n, seed)
-    except OSError as e:
-        _fail(_os_error(e))
-    console.print(escape(f"wrote {len(paths)} reports and {out / 'manifest.jsonl'}"), highlight=False, soft_wrap=True)
+        return app
+    raise AttributeError(f"module 'gkdata.cli' has no attribute {name!r}")

@@ -13,6 +13,7 @@ import pandas as pd
 from . import labels as L
 from .findings import SEVERITIES
 from .narrative import PATTERNS
+from .wide import wide as printed
 
 
 def _cat(values) -> pd.CategoricalDtype:
@@ -165,18 +166,17 @@ def frame(name: str, records: list[tuple], extra: dict[str, object] | None = Non
     return pd.DataFrame({**(extra or {}), **columns.arrays()})
 
 
-def wide(long: pd.DataFrame, table: str, lang: str = "key", template: str | None = None) -> pd.DataFrame:
-    """A long table as printed: first key column down, second across, template order."""
-    index, columns = KEYS[table]
-    out = long.pivot(index=index, columns=columns, values="value")
-    out = out.loc[long[index].unique(), long[columns].unique()]
-    out.index = pd.Index(list(out.index), name=index)
-    out.columns = pd.Index(list(out.columns), name=columns)
-    if lang == "zh":
-        out = out.rename(index=lambda k: L.zh(k, template), columns=lambda k: L.zh(k, template))
-    elif lang != "key":
+def wide(table: str, records: list[tuple], lang: str = "key", template: str | None = None) -> pd.DataFrame:
+    """A table's records as printed (:mod:`gkdata.wide`): first key column down, second across, template order;
+    ``lang="zh"`` labels them in Chinese."""
+    if lang not in ("key", "zh"):
         raise ValueError(f"lang must be 'key' or 'zh', not {lang!r}")
-    return out
+    index, columns = KEYS[table]
+    grid = printed(records)
+    if lang == "zh":
+        grid = grid.zh(template)
+    return pd.DataFrame(grid.values, index=pd.Index(grid.rows, name=index), columns=pd.Index(grid.columns, name=columns),
+                        dtype=dict(COLUMNS[table])["value"])
 
 
 def plain(name: str, packed: tuple[tuple, ...]) -> list[list]:

@@ -114,7 +114,7 @@ class Report:
 
         ``lang="zh"`` labels rows and columns in Chinese, as in the report.
         """
-        return _frames().wide(getattr(self, table), table, lang, self.meta.template)
+        return _frames().wide(table, self.records[table], lang, self.meta.template)
 
 
 def _frames():

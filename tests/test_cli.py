@@ -6,18 +6,23 @@ click >= 8.2: ``result.stdout`` and ``result.stderr`` are apart (``result.output
 from __future__ import annotations
 
 import dataclasses
+import enum
+import inspect
 import json
 import os
 import re
+import subprocess
+import sys
 from collections import Counter
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
 import gkdata
-from gkdata import batch, cli, corpus, findings, tables
+from gkdata import batch, cli, corpus, findings, store, tables
 from gkdata.cli import app
 
 from conftest import RAW, SEEDS, expected
@@ -310,3 +315,64 @@ def test_the_data_model_names_every_column_of_every_table():
         assert f"| `{check}` |" in text, check
     for field in dataclasses.fields(gkdata.ReportMeta):
         assert f"`{field.name}`" in text, field.name
+
+
+# -- fast start: show and check without typer or pandas, the same output (issue #19, items 3 and 4) ------------
+
+
+PLAIN = [("show", ALI), ("check", *SEEDS.values()), ("check", "--errors-only", *SEEDS.values()),
+         ("check", *SEEDS.values(), "--format=JSON"), ("show", "{missing}")]
+
+
+@pytest.mark.parametrize("args", PLAIN, ids=["show", "check", "check-errors-only", "check-json", "show-missing"])
+def test_the_gkdata_program_prints_what_the_typer_app_prints(args, capsys, monkeypatch, tmp_path):
+    args = [str(a).format(missing=tmp_path / "MISSING") for a in args]
+    monkeypatch.setenv("COLUMNS", "80")
+    assert cli._plain(args) is not None  # read without typer
+    code = cli.main(args)
+    out, err = capsys.readouterr()
+    typed = invoke(*args, COLUMNS="80")
+    assert (code, out, err) == (typed.exit_code, typed.stdout, typed.stderr)
+    assert code == (2 if "MISSING" in args[-1] else 0 if args[0] == "show" else 1)
+
+
+def test_show_and_check_import_neither_pandas_nor_typer():
+    code = f"""
+import contextlib, io, sys
+from gkdata import cli
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    codes = cli.main(["show", {str(ALI)!r}]), cli.main(["check", "--format", "json", {str(ALI)!r}])
+assert codes == (0, 1) and "11,212.974705" in out.getvalue(), (codes, out.getvalue()[-300:])
+heavy = sorted({{"pandas", "numpy", "pyarrow", "pandera", "typer", "click"}} & set(sys.modules))
+assert not heavy, heavy
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_plain_commands_take_typers_defaults_and_leave_the_rest_to_it():
+    from typer.main import get_command
+
+    typed = get_command(app).commands
+    for name, (command, _, options) in cli._COMMANDS.items():
+        defaults = {p: v.default for p, v in inspect.signature(command).parameters.items()
+                    if v.default is not inspect.Parameter.empty}
+        params = {p.name: p for p in typed[name].params}
+        assert {p: (params[p].default.value if isinstance(params[p].default, enum.Enum) else params[p].default)
+                for p in defaults} == defaults, name
+        assert {o for p in params.values() for o in p.opts if o.startswith("-")} == set(options), name
+    assert cli.main(["build", "--jobs", "0"]) == 2  # out of range: typer says so
+
+
+@pytest.mark.parametrize("statistics", [True, False])
+def test_load_finds_an_empty_key_from_the_files_statistics_or_its_rows(tmp_path, statistics):
+    out = tmp_path / "out"
+    gkdata.build(RAW, out)
+    assert gkdata.load(out, validate=True).appeals.equals(gkdata.load(out).appeals)
+    path = out / "appeals.parquet"
+    df = pd.read_parquet(path)
+    df.loc[3, "report_id"] = pd.NA
+    df.to_parquet(path, index=False, write_statistics=statistics)
+    for validate in (False, True):
+        with pytest.raises(store.SchemaError, match=r"appeals\.parquet: .*column 'report_id': not_nullable"):
+            gkdata.load(out, validate=validate)
