@@ -22,22 +22,27 @@ import hashlib
 import json
 import os
 import sqlite3
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 from . import formats, serial, store
-from .corpus import STATUSES, Corpus, Result, archive_rows, compact, find_inputs, read_input, read_one, stream
+from .corpus import STATUSES, Corpus, Result, archive_rows, compact, input_names, read_input, read_one, stream
 from .errors import BuildError, ReportError
 from .findings import SEVERITIES
 from .formats import legacy
 from .limits import read_regular
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Output-only modules: changing them cannot change a parse result.
 _NOT_READING = {"batch.py", "cli.py", "excel.py", "plots.py", "store.py", "synth.py", "views.py"}
@@ -78,20 +83,32 @@ class Task(NamedTuple):
     sha256: str
 
 
-def parse_many(tasks: list[tuple[bytes, str]], timeout: float | None = None) -> list[bytes | None]:
-    """:func:`parse` for several files (one round trip to a worker), as :mod:`gkdata.serial` bytes: the
-    worker encodes what the cache keeps, the main process only decodes.
+def parse_many(tasks: list[tuple[bytes, str]], timeout: float | None = None) -> list[Parsed | None]:
+    """:func:`parse` for several files (one round trip to a worker), each with its :mod:`gkdata.serial` bytes:
+    the worker encodes what the cache keeps, and the main process takes the result as it is (no decoding
+    nor checking there: it came from this build's own worker, not from a file).
 
     ``timeout``: parse each file in a thread and give up on it (None in its place) after that many
     seconds, for executors that cannot stop a task (dask's); the process pool stops its workers itself.
     """
-    return [serial.dump(parse(data, name)) if timeout is None else _parse_within(data, name, timeout)
-            for data, name in tasks]
+    return [_parsed(data, name) if timeout is None else _parse_within(data, name, timeout) for data, name in tasks]
 
 
-def _parse_within(data: bytes, name: str, timeout: float) -> bytes | None:
-    out: list[bytes] = []
-    worker = threading.Thread(target=lambda: out.append(serial.dump(parse(data, name))), daemon=True)
+class Parsed(NamedTuple):
+    """A worker's answer for one file: the result, and its :mod:`gkdata.serial` bytes for the cache."""
+
+    result: Result
+    blob: bytes
+
+
+def _parsed(data: bytes, name: str) -> Parsed:
+    res = parse(data, name)
+    return Parsed(res, serial.dump(res))
+
+
+def _parse_within(data: bytes, name: str, timeout: float) -> Parsed | None:
+    out: list[Parsed] = []
+    worker = threading.Thread(target=lambda: out.append(_parsed(data, name)), daemon=True)
     worker.start()
     worker.join(timeout)
     return out[0] if out else None
@@ -108,18 +125,20 @@ def _failed(task: Task, reason: str, seconds: float) -> Result:
 
 @dataclass(frozen=True)
 class Built:
-    """What a build did: the corpus it wrote, where, how many files came from the cache, how long."""
+    """What a build did: the corpus it wrote (its tables read on first use), where, how many files came from
+    the cache, how long, and how many rows of each status and findings of each severity."""
 
     corpus: Corpus
     out: Path
     from_cache: int
     seconds: float
+    status: Mapping[str, int]
+    findings: Mapping[str, int]
 
     def __str__(self) -> str:
-        r, f = self.corpus.reports, self.corpus.findings
-        status = " · ".join(f"{int((r['status'] == s).sum())} {s}" for s in STATUSES)
-        sev = ", ".join(f"{int((f['severity'] == s).sum())} {s}" for s in SEVERITIES)
-        return (f"{len(r)} files · {status} · {self.from_cache} from cache · findings: {sev} · "
+        status = " · ".join(f"{self.status[s]} {s}" for s in STATUSES)
+        sev = ", ".join(f"{self.findings[s]} {s}" for s in SEVERITIES)
+        return (f"{sum(self.status.values())} files · {status} · {self.from_cache} from cache · findings: {sev} · "
                 f"{self.seconds:.2f} s -> {self.out}")
 
 
@@ -143,6 +162,9 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
     (:mod:`gkdata.archives`; an archive that cannot be read, a zip bomb, is one failed row).
     Hidden files and folders are not inputs (see :func:`gkdata.corpus.find_inputs`).
 
+    Memory does not grow with the number of files: rows are written as they come, in chunks, and the
+    cross-report checks work on files of cells beside ``out`` (:class:`gkdata.corpus_checks.CrossReport`).
+
     One build at a time writes an ``out``; one that finds another at work raises
     :class:`~gkdata.errors.BuildError`, as does a full disk (``out`` is then as it was).
 
@@ -163,35 +185,33 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
     if timeout is not None and not timeout > 0:
         raise ValueError(f"timeout must be a number of seconds above 0 (or None: no limit), not {timeout!r}")
     _check_folders(raw, out)
-    files = find_inputs(raw)
-    if not files:
+    rels = input_names(raw)  # relative to RAW (outputs do not depend on where RAW is), as texts: a million are held
+    if not rels:
         raise FileNotFoundError(f"{raw}: no input files ({', '.join(formats.SUFFIXES)}) in it")
-    rels = [f.relative_to(raw).as_posix() for f in files]  # outputs do not depend on where RAW is
     cache = Path(".cache", f"v{PARSER_VERSION}.sqlite")  # under OUT
-    # one per row, in order: a file, or an archive's member (known once the archive is read)
-    names: list[str] = []
-    seconds: list[float] = []
+    rows = 0  # one per file, or per archive member (known once the archive is read)
     pending: dict[int, Result] = {}  # results not yet appended to the corpus, which takes them in row order
-    cached: set[int] = set()
-    visited = 0  # files whose rows are in names
-
+    cached: set[int] = set()  # rows from the cache not yet appended
+    visited = 0  # files whose rows are counted
     finished = 0
+    status: Counter[str] = Counter(dict.fromkeys(STATUSES, 0))
+    severity: Counter[str] = Counter(dict.fromkeys(SEVERITIES, 0))
+    from_cache = 0
 
     def done(i: int, res: Result) -> None:
         nonlocal finished
         pending[i] = res
-        seconds[i] = res.seconds
         finished += 1
         if progress:  # the total grows as archives are opened: each member is a row
-            progress(finished, len(names) + len(files) - visited)
+            progress(finished, rows + len(rels) - visited)
 
-    def row(name: str) -> int:
-        names.append(name)
-        seconds.append(0.0)
-        return len(names) - 1
+    def row() -> int:
+        nonlocal rows
+        rows += 1
+        return rows - 1
 
     with _disk_full_is_an_error(out), store.replacing(out) as new, _Cache(out / cache, new / cache) as results, \
-            store.Writer(new) as writer:
+            store.Writer(new) as writer, tempfile.TemporaryFile("w+", encoding="utf-8", dir=new) as parsed:
 
         def lookup(i: int, data: bytes, name: str, sha256: str) -> Task | None:
             """A cache hit is taken (and carried into the new cache); a miss is a task."""
@@ -205,16 +225,17 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
         def misses() -> Iterator[Task]:
             """The files (and archive members) to parse; cache hits are taken on the way."""
             nonlocal visited
-            for file, name in zip(files, rels):
+            for name in rels:
+                file = raw / name
                 if formats.is_archive(name):  # a row per member, each cached by its own content
                     visited += 1
                     for member in archive_rows(file, name):
                         if isinstance(member, Result):  # the archive's failed row, a member not parsed
-                            done(row(member.path), member)
-                        elif task := lookup(row(member.name), member.data, member.name, member.sha256):
+                            done(row(), member)
+                        elif task := lookup(row(), member.data, member.name, member.sha256):
                             yield task
                     continue
-                i = row(name)
+                i = row()
                 visited += 1
                 if formats.unsupported(name):  # an unsupported row: not parsed, not cached
                     done(i, read_input(file, name))
@@ -228,23 +249,43 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
                     yield task
 
         def in_order() -> Iterator[Result]:
+            """Results in row order, each listed in the manifest as it is handed on."""
+            nonlocal from_cache
             following = 0
+
+            def hand_on() -> Iterator[Result]:
+                nonlocal following, from_cache
+                while following in pending:
+                    res, hit = pending.pop(following), following in cached
+                    cached.discard(following)
+                    from_cache += hit
+                    parsed.write(json.dumps({"path": res.path, "seconds": round(res.seconds, 6), "from_cache": hit},
+                                            ensure_ascii=False) + ",\n")
+                    yield res
+                    following += 1
+
             with _executor(executor, jobs, scheduler, timeout) as pool:
                 for i, res, blob in _run(pool, misses()):
-                    if blob is not None and _keep(res, names[i]):
-                        results.put(_key(res.sha256, names[i]), blob)
+                    if blob is not None and _keep(res, res.path):
+                        results.put(_key(res.sha256, res.path), blob)
                     done(i, res)
-                    while following in pending:
-                        yield pending.pop(following)
-                        following += 1
-            yield from (pending.pop(i) for i in range(following, len(names)))
+                    yield from hand_on()
+            yield from hand_on()
 
-        stream(in_order(), writer)  # tables are written as they grow: a large corpus is never whole in memory
+        def write(table: str, df: pd.DataFrame) -> None:
+            writer(table, df)
+            if table == "reports":
+                status.update(df["status"].value_counts().to_dict())
+            elif table == "findings":
+                severity.update(df["severity"].value_counts().to_dict())
+
+        # tables are written as they grow: a large corpus is never whole in memory
+        stream(in_order(), write, reports=len(rels), scratch=new)
         writer.close()
         took = time.perf_counter() - start
-        _write_manifest(new / store.MANIFEST, raw, store.load(new, lazy=True), writer.rows, names, seconds, cached,
-                        took)
-    return Built(store.load(out, lazy=True), out, len(cached), took)
+        _write_manifest(new / store.MANIFEST, raw, rows, from_cache, dict(status), dict(severity), writer.rows,
+                        parsed, took)
+    return Built(store.load(out, lazy=True), out, from_cache, took, dict(status), dict(severity))
 
 
 _FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
@@ -288,16 +329,23 @@ class _Cache:
 
     Reads the previous build's file, writes a new one that holds the entries this build used.
     Entries are :mod:`gkdata.serial` data; one that does not decode is not used (the file is parsed again).
+    Writes go :data:`WRITES` at a time, each batch one transaction, in a thread of their own: the build's
+    loop does not wait for the disk (but for the batch before, so at most two are held).
     """
+
+    WRITES = 256
 
     def __init__(self, old: Path, new: Path):
         self.old = self._open(old)
         new.parent.mkdir(parents=True, exist_ok=True)
-        # Each insert stands alone (no transaction to hold in memory) and unsynced: the file is in the
-        # staging folder, which becomes OUT only when the whole build has succeeded.
-        self.new = sqlite3.connect(new, isolation_level=None)
+        # Unsynced, unjournaled: the file is in the staging folder, which becomes OUT only when the whole build
+        # has succeeded. Used by the writing thread only (but for creating the table here, before it starts).
+        self.new = sqlite3.connect(new, isolation_level=None, check_same_thread=False)
         self.new.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
                                "CREATE TABLE results (key TEXT PRIMARY KEY, result BLOB NOT NULL)")
+        self.batch: list[tuple[str, bytes]] = []
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="gkdata-cache")
+        self.writing: Future | None = None
 
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection | None:
@@ -322,25 +370,43 @@ class _Cache:
             res = serial.load(row[0])
         except ValueError:  # damaged, tampered with, or written by another version: parse the file again
             return None
-        self.new.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (key, row[0]))
+        self.put(key, row[0])
         return res
 
     def put(self, key: str, blob: bytes) -> None:
         """Keep a :func:`gkdata.serial.dump` of a :class:`Result`."""
-        self.new.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (key, blob))
+        self.batch.append((key, blob))
+        if len(self.batch) >= self.WRITES:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.writing is not None:
+            self.writing.result()  # its error (a full disk) is the build's
+        self.writing, self.batch = self.writer.submit(self._write, self.batch), []
+
+    def _write(self, batch: list[tuple[str, bytes]]) -> None:
+        with self.new:  # one transaction
+            self.new.execute("BEGIN")
+            self.new.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", batch)
 
     def __enter__(self) -> _Cache:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.new.close()
-        if self.old:
-            self.old.close()
+        try:
+            if exc[0] is None:
+                self._flush()
+                self.writing.result()
+        finally:
+            self.writer.shutdown(wait=True)
+            self.new.close()
+            if self.old:
+                self.old.close()
 
 
 class _Pool(NamedTuple):
     """Where files are parsed: ``submit(tasks)`` runs :func:`parse_many` on them, a future of its
-    bytes; at most ``window`` tasks in flight; ``timeout`` the limit per file, for the messages."""
+    answers; at most ``window`` tasks in flight; ``timeout`` the limit per file, for the messages."""
 
     submit: Callable[[list[tuple[bytes, str]]], Future]
     window: int
@@ -401,7 +467,7 @@ def _run(pool: _Pool, tasks: Iterable[Task]) -> Iterator[tuple[int, Result, byte
     def finished(f: Future) -> Iterator[tuple[int, Result, bytes | None]]:
         batch, started = running.pop(f)
         try:
-            blobs = f.result()
+            answers = f.result()
         except Exception as e:  # the worker's parse did not end: over its time, or the worker died
             if len(batch) > 1:
                 for t in batch:
@@ -409,11 +475,11 @@ def _run(pool: _Pool, tasks: Iterable[Task]) -> Iterator[tuple[int, Result, byte
                 return
             yield batch[0].i, _failed(batch[0], _why(e, pool.timeout), time.perf_counter() - started), None
             return
-        for t, blob in zip(batch, blobs):
-            if blob is None:  # given up on in its worker's thread
+        for t, parsed in zip(batch, answers):
+            if parsed is None:  # given up on in its worker's thread
                 yield t.i, _failed(t, _over(pool.timeout), pool.timeout or 0.0), None
             else:
-                yield t.i, serial.load(blob), blob
+                yield t.i, *parsed
 
     for batch in _batches(tasks):
         submit(batch)
@@ -461,24 +527,30 @@ def _check_folders(raw: Path, out: Path) -> None:
                          "(a build replaces its output folder as a whole)")
 
 
-def _write_manifest(path: Path, raw: Path, corpus: Corpus, rows: dict[str, int], names: list[str],
-                    parse_seconds: list[float], cached: set[int], seconds: float) -> None:
-    """What a build did and when: the only place with times, so the tables stay byte-identical."""
+def _write_manifest(path: Path, raw: Path, files: int, from_cache: int, status: dict[str, int],
+                    severity: dict[str, int], rows: dict[str, int], parsed: IO[str], seconds: float) -> None:
+    """What a build did and when: the only place with times, so the tables stay byte-identical. ``parsed``
+    holds the ``parse`` list's entries, a line each, as the build handed them on."""
     from . import __version__  # the package imports this module first
 
-    r, f = corpus.reports, corpus.findings
     manifest = {
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seconds": round(seconds, 3),
         "gkdata": __version__,
         "parser_version": PARSER_VERSION,
         "raw": raw.as_posix(),
-        "files": len(names),
-        "from_cache": len(cached),
-        "status": {s: int((r["status"] == s).sum()) for s in STATUSES},
-        "findings": {s: int((f["severity"] == s).sum()) for s in SEVERITIES},
+        "files": files,
+        "from_cache": from_cache,
+        "status": status,
+        "findings": severity,
         "rows": rows,
-        "parse": [{"path": name, "seconds": round(parse_seconds[i], 6), "from_cache": i in cached}
-                  for i, name in enumerate(names)],
     }
-    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    head = json.dumps({**manifest, "parse": []}, ensure_ascii=False, indent=1)
+    parsed.seek(0)
+    with path.open("w", encoding="utf-8") as f:
+        f.write(head[:-len("[]\n}")] + "[\n")
+        last = ""
+        for line in parsed:  # a line at a time: a million files' entries are not held at once
+            f.write(last)
+            last = line
+        f.write(last.removesuffix(",\n") + "\n ]\n}\n")

@@ -11,10 +11,10 @@ import errno
 import hashlib
 import os
 import stat
-import time
+import sys
+import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
@@ -25,7 +25,8 @@ import pandas as pd
 from . import archives, corpus_checks, formats, frames
 from .errors import ReportError
 from .limits import read_regular
-from .report import TABLES, Report, ReportMeta, read_report
+from .outcome import Outcome, read_one
+from .report import TABLES, ReportMeta
 
 SUFFIXES = formats.SUFFIXES  # the inputs read_report understands (each format claims its own)
 PER_REPORT = (*TABLES, "narrative", "findings")
@@ -51,18 +52,6 @@ TABLE_COLUMNS: dict[str, tuple[tuple[str, object], ...]] = {
     "reports": tuple(REPORTS_COLUMNS.items()),
     **{t: ID_COLUMNS + frames.COLUMNS[t] for t in PER_REPORT},
 }
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What reading one file gave: a report, or the reason it failed."""
-
-    path: str
-    size: int
-    seconds: float
-    report: Report | None = None
-    error: str | None = None
-    sha256: str | None = None  # of the bytes read; None when the file could not be read
 
 
 class Result(NamedTuple):
@@ -96,29 +85,6 @@ def report_id(sha256: str) -> str:
     return sha256[:12]
 
 
-def read_one(source: str | os.PathLike | bytes, name: str | None = None) -> Outcome:
-    """Read one file (a path, or its bytes and a ``name``); a bad file becomes a
-    failed outcome with the reason, never an exception.
-
-    >>> read_one(b"\\x00\\x01", name="scan.txt").error
-    'the file is binary (it contains NUL bytes), not a text report'
-    >>> read_one("data/raw/004_8b07afbb35c54ec3.txt").report.meta.region
-    '阿里地区'
-    """
-    name = name or str(source)
-    start = time.perf_counter()
-    data, report, error = None, None, None
-    try:
-        data = source if isinstance(source, bytes) else read_regular(source, name)
-        report = read_report(data, name=name)
-    except ReportError as e:
-        error = e.reason
-    except Exception as e:  # a reader bug on one odd file must not stop a batch; the row says so
-        error = f"unexpected {type(e).__name__} while reading ({e}); a gkdata bug, please report it with this file"
-    return Outcome(name, 0 if data is None else len(data), time.perf_counter() - start, report, error,
-                   None if data is None else hashlib.sha256(data).hexdigest())
-
-
 def find_inputs(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
     """Input files: a file, or every file under a folder (recursively), sorted.
 
@@ -141,21 +107,34 @@ def find_inputs(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[
     paths = [Path(p) for p in paths]
     if missing := next((p for p in paths if not os.path.lexists(p)), None):
         raise FileNotFoundError(errno.ENOENT, "no such file or folder", str(missing))
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            found = []
-            for folder, dirs, names in os.walk(p):
-                if "manifest.json" in names and "reports.parquet" in names:  # gkdata.store.MANIFEST: an output
-                    dirs.clear()
-                    continue
-                dirs[:] = [d for d in dirs if not archives.hidden([d])]
-                # every entry that is no folder: a FIFO or a link to a device becomes a failed row saying so
-                found += (Path(folder, n) for n in names if not archives.hidden([n]))
-            out += sorted(found)
-        else:
-            out.append(p)
-    return out
+    return [f for p in paths for f in ([p / name for name in input_names(p)] if p.is_dir() else [p])]
+
+
+def input_names(folder: str | os.PathLike) -> list[str]:
+    """The inputs under a folder (:func:`find_inputs`) as paths relative to it, texts with ``/``, in the order of
+    their :class:`~pathlib.Path` (part by part): what a build holds of a million files.
+
+    >>> input_names("data")[:2]
+    ['raw/000_83d950f2ae04f609.txt', 'raw/001_d822c2f35621c521.txt']
+    """
+    def walk(at: str, prefix: str) -> Iterator[str]:
+        try:
+            with os.scandir(at) as found:
+                entries = sorted(found, key=lambda e: e.name)
+        except OSError:  # a folder that cannot be listed has no inputs (as os.walk has it)
+            return
+        if {"manifest.json", "reports.parquet"} <= {e.name for e in entries}:  # gkdata.store.MANIFEST: an output
+            return
+        for e in entries:  # sorted by name, a folder's files in their place: the order of Paths, part by part
+            if archives.hidden([e.name]):
+                continue
+            if e.is_dir():
+                if not e.is_symlink():  # a link to a folder is not followed (nor listed), as by os.walk
+                    yield from walk(e.path, f"{prefix}{e.name}/")
+            else:  # every entry that is no folder: a FIFO or a link to a device becomes a failed row saying so
+                yield prefix + e.name
+
+    return list(walk(os.fspath(folder), ""))
 
 
 def read_input(path: str | os.PathLike, name: str | None = None) -> Result:
@@ -252,76 +231,67 @@ class Corpus:
                 + ">")
 
     @classmethod
-    def assemble(cls, results: Iterable[Result]) -> Corpus:
-        """Append per-file results, in order, into the long tables; then add the cross-report findings.
+    def assemble(cls, results: Iterable[Result], reports: int = 0) -> Corpus:
+        """Append per-file results, in order, into the long tables; then add the cross-report findings
+        (``reports``: about how many there are, see :class:`~gkdata.corpus_checks.CrossReport`).
 
         Results are consumed one at a time and their packed columns appended, so
         no frame or record is kept per report (:func:`stream` also writes as it goes).
         """
-        parts = _Assembly()
-        for res in results:
-            parts.add(res)
-        tables = {"reports": parts.reports(), **{t: df for t, (df, _) in parts.flush().items()}}
-        tables["findings"] = pd.concat([tables["findings"], _cross_report(tables)], ignore_index=True)
-        return cls(tables)
+        parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLE_COLUMNS}
+        stream(results, lambda t, df: parts[t].append(df), chunk=sys.maxsize, reports=reports)
+        return cls({t: pd.concat(dfs, ignore_index=True) for t, dfs in parts.items()})
 
 
-CHUNK = 5000  # reports per chunk that :func:`stream` hands on
+CHUNK = 1000  # reports per chunk that :func:`stream` hands on (a Parquet row group each; what a build holds at once)
 
 
-def stream(results: Iterable[Result], write: Callable[[str, pd.DataFrame], None], chunk: int | None = None) -> None:
+def stream(results: Iterable[Result], write: Callable[[str, pd.DataFrame], None], chunk: int | None = None,
+           reports: int = 0, scratch: str | os.PathLike | None = None) -> None:
     """:meth:`Corpus.assemble` for a corpus too large to hold: ``write(table, frame)`` gets each
-    table every ``chunk`` (:data:`CHUNK`) reports, then ``reports`` and the cross-report findings.
+    table every ``chunk`` (:data:`CHUNK`) reports, ``reports`` too, then the cross-report findings.
 
-    The frames, concatenated per table, are the tables ``assemble`` makes. Of the
-    written rows only the value cells are kept (as codes) for the cross-report checks.
+    The frames, concatenated per table, are the tables ``assemble`` makes. Memory does not grow with the
+    corpus: the value cells the cross-report checks need go to files in a temporary folder in ``scratch``
+    (:class:`~gkdata.corpus_checks.CrossReport`, ``reports`` about how many reports there are).
     """
     parts = _Assembly()
-    lean: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}  # the tables of values
+    with tempfile.TemporaryDirectory(prefix=".cells-", dir=scratch) as folder:
+        cross = corpus_checks.CrossReport(folder, reports)
 
-    def hand_on() -> None:
-        for t, (df, owner) in parts.flush().items():
-            write(t, df)
-            if t in lean:
-                keys = list(frames.KEYS[t])
-                lean[t].append(df[[*keys, "value"]].assign(report=owner))
+        def hand_on() -> None:
+            rows, tables = parts.flush()
+            write("reports", rows)
+            for t, df in tables.items():
+                write(t, df)
+            cross.add(rows, tables)
 
-    for res in results:
-        parts.add(res)
-        if parts.pending >= (chunk or CHUNK):
+        for res in results:
+            parts.add(res)
+            if parts.pending >= (chunk or CHUNK):
+                hand_on()
+        if parts.rows or not parts.flushed:  # every table is written at least once, if empty
             hand_on()
-    if parts.pending or not parts.flushed:  # every table is written at least once, if empty
-        hand_on()
-    reports = parts.reports()
-    write("reports", reports)
-    ids = pd.CategoricalDtype(pd.Index([i[0] for i in parts.ids], dtype="string"))
-    years = pd.array([i[2] for i in parts.ids], dtype="Int32")  # (the checks need no more)
-    del parts  # its rows are in ``reports`` now
-    tables = {"reports": reports}
-    for t in TABLES:
-        cells = pd.concat(lean.pop(t), ignore_index=True)  # popped: the parts go as the whole is made
-        report = cells.pop("report").to_numpy()
-        tables[t] = cells.assign(report_id=pd.Categorical.from_codes(report, dtype=ids), year=years.take(report))
-    write("findings", _cross_report(tables))
+        write("findings", _cross_report(cross.findings()))
 
 
 class _Assembly:
     """Results appended into packed columns; :meth:`flush` turns what came since the last flush into frames."""
 
     def __init__(self) -> None:
-        self.rows: list[dict] = []  # one per file, for the reports table
-        self.seen: set[str] = set()
-        self.ids: list[tuple[str, str | None, int | None]] = []  # (report_id, region, year) per kept report
-        self.flushed = 0  # reports already in flushed frames
+        self.seen: set[int] = set()  # report ids (as numbers: a million of them are held) of the reports kept
+        self.flushed = 0  # flushes so far
         self._restart()
 
     def _restart(self) -> None:
+        self.rows: list[dict] = []  # one per file, for the reports table
+        self.ids: list[tuple[str, str | None, int | None]] = []  # (report_id, region, year) per kept report
         self.columns = {t: frames.Columns(t) for t in PER_REPORT}
         self.owner = {t: array("i") for t in PER_REPORT}  # row -> index into ids
 
     @property
     def pending(self) -> int:
-        return len(self.ids) - self.flushed
+        return len(self.ids)
 
     def add(self, res: Result) -> None:
         m = res.meta
@@ -333,10 +303,10 @@ class _Assembly:
                        layout=m.layout, title=m.title, publisher=m.publisher, encoding=m.encoding,
                        is_template=m.is_template, errors=res.counts[0], warnings=res.counts[1],
                        **{c: getattr(m, c) for c in PLACE_COLUMNS})
-            if rid in self.seen:
+            if int(rid, 16) in self.seen:
                 row.update(status="duplicate", error="same content as an earlier file")
             else:
-                self.seen.add(rid)
+                self.seen.add(int(rid, 16))
                 for t in PER_REPORT:
                     before = self.columns[t].rows
                     self.columns[t].append(res.tables[t])
@@ -344,25 +314,21 @@ class _Assembly:
                 self.ids.append((rid, m.region, m.year))
         self.rows.append(row)
 
-    def flush(self) -> dict[str, tuple[pd.DataFrame, np.ndarray]]:
-        """Per table: the rows since the last flush, and each row's index into :attr:`ids`."""
-        per_report = _id_arrays(self.ids[self.flushed:])
+    def flush(self) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+        """The rows of ``reports`` since the last flush, and of each per-report table."""
+        per_report = _id_arrays(self.ids)
         out = {}
         for t in PER_REPORT:  # popped: each table's buffers go as soon as its frame holds the data
             owner = np.frombuffer(self.owner.pop(t), np.int32)
-            data = {c: a.take(owner - self.flushed) for c, a in per_report.items()}
-            out[t] = pd.DataFrame({**data, **self.columns.pop(t).arrays()}), owner
-        self.flushed = len(self.ids)
+            out[t] = pd.DataFrame({**{c: a.take(owner) for c, a in per_report.items()}, **self.columns.pop(t).arrays()})
+        reports = pd.DataFrame(self.rows, columns=list(REPORTS_COLUMNS)).astype(REPORTS_COLUMNS)
+        self.flushed += 1
         self._restart()
-        return out
-
-    def reports(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows, columns=list(REPORTS_COLUMNS)).astype(REPORTS_COLUMNS)
+        return reports, out
 
 
-def _cross_report(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def _cross_report(found: list[tuple]) -> pd.DataFrame:
     """The cross-report findings (carry-over chain, year over year, outliers) as rows of the findings table."""
-    found = corpus_checks.check_corpus(tables)
     n = len(ID_COLUMNS)
     return frames.frame("findings", [f[n:] for f in found], _id_arrays([f[:n] for f in found]))
 
@@ -387,4 +353,5 @@ def read_reports(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Corp
     Traceback (most recent call last):
     FileNotFoundError: [Errno 2] no such file or folder: 'data/rwa'
     """
-    return Corpus.assemble(row for p in find_inputs(paths) for row in read_inputs(p))
+    inputs = find_inputs(paths)
+    return Corpus.assemble((row for p in inputs for row in read_inputs(p)), len(inputs))

@@ -10,13 +10,24 @@ Two 城关区, one in 拉萨市 and one in 兰州市, are two histories. A repor
 places (``place_candidates``) is in no history but its own: it is compared with no other year, since
 which place's years they would be is not known. A publisher the gazetteer has no place for is keyed
 on its name, as printed.
+
+A corpus of any size is checked in bounded memory (:class:`CrossReport`): its cells wait in files, a
+bucket of histories at a time is checked, and the peers of a cell are counted by distinct value.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
+import pyarrow as arrow
 
+from . import frames
 from . import labels as L
 from .findings import CHECKS, THRESHOLDS
 
@@ -24,42 +35,6 @@ _DIMS = {"applications": ("row", "applicant"), "disclosure": ("item", "measure")
 # The dtypes of a finding's columns. Cells keep codes (a large corpus has millions); only findings get text.
 _FOUND = {"report_id": "string", "year": "Int64", "row": "string", "column": "string", "value": "Float64",
           "template": "string", "expected": "Float64"}
-
-
-def _cells(tables: dict) -> pd.DataFrame:
-    """Every known value of the corpus as (report_id, publisher, year, template, table, row, column, value).
-
-    The text columns are categoricals and ``publisher`` is an integer id, so no string is made per cell.
-    """
-    reports = tables["reports"]
-    usable = reports[(reports["status"] == "ok") & ~reports["is_template"].fillna(False)]
-    ids = pd.Index(usable["report_id"])
-    # a publisher id per usable report (-1: none), and a last -1 for get_indexer's -1 (not a usable report)
-    publisher = np.append(pd.factorize(history(usable))[0], -1).astype(np.int32)
-    template = pd.Categorical(usable["template"])
-    pos, year, value, rows, cols, n = [], [], [], [], [], []
-    for name, (a, b) in _DIMS.items():
-        t, rid = tables[name], tables[name]["report_id"]
-        # A report's rows are together: look up the report of each run of rows, not of every row.
-        run = np.flatnonzero((rid != rid.shift()).fillna(True).to_numpy(bool))
-        p = np.repeat(ids.get_indexer(rid.iloc[run]).astype(np.int32), np.diff(np.append(run, len(rid))))
-        keep = np.flatnonzero(t["value"].notna().to_numpy() & t["year"].notna().to_numpy() & (publisher[p] >= 0))
-        pos.append(p[keep])
-        year.append(t["year"].to_numpy("int32", na_value=0)[keep])
-        value.append(t["value"].to_numpy("float64", na_value=np.nan)[keep])
-        rows.append(t[a].array[keep])
-        cols.append(t[b].array[keep])
-        n.append(len(keep))
-    pos = np.concatenate(pos)
-    return pd.DataFrame({
-        "report_id": pd.Categorical.from_codes(pos, dtype=pd.CategoricalDtype(ids)),
-        "publisher": publisher[pos], "year": np.concatenate(year),
-        "template": pd.Categorical.from_codes(template.codes[pos], dtype=template.dtype),
-        "table": pd.Categorical.from_codes(np.repeat(np.arange(len(_DIMS)), n), categories=list(_DIMS)),
-        "row": pd.api.types.union_categoricals(rows, ignore_order=True),
-        "column": pd.api.types.union_categoricals(cols, ignore_order=True),
-        "value": np.concatenate(value),
-    }, copy=False)
 
 
 def history(reports: pd.DataFrame) -> pd.Series:
@@ -177,37 +152,216 @@ def year_over_year(cells: pd.DataFrame) -> pd.DataFrame:
         for r, col, v, e, tp in zip(m["row"], m["column"], m["value"], m["expected"], m["template"])])
 
 
-def outlier(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """Positive values whose ln is far from their peers' (robust z with the MAD)."""
-    k = ["table", "row", "column"]
+def outlier(cells: pd.DataFrame, peers: Peers) -> pd.DataFrame:
+    """Positive values whose ln is far from their peers' (robust z with the MAD); a ``severity`` column."""
     c = cells[cells["value"] > 0]
-    c["ln"] = np.log(c["value"])
-    g = c.groupby(k, observed=True)["ln"]
-    med = g.transform("median")
-    mad = (c["ln"] - med).abs().groupby([c[x] for x in k], observed=True).transform("median")
-    n = g.transform("size")
-    z = (c["ln"] - med) / (1.4826 * mad)
+    group = _group(c["table"].cat.codes.to_numpy(), c["row"].cat.codes.to_numpy(), c["column"].cat.codes.to_numpy())
+    med, mad, n = peers.median[group], peers.mad[group], peers.n[group]
+    ln = np.log(c["value"].to_numpy())
+    with np.errstate(divide="ignore", invalid="ignore"):  # mad 0 or NaN: no hit, as the rule says
+        z = (ln - med) / (1.4826 * mad)
     t = THRESHOLDS
-    hit = (n >= t["outlier_min_peers"]) & (mad > 0) & (z.abs() >= t["outlier_z_info"])
-    m = _found(c[hit]).assign(expected=np.exp(med[hit]), actual=lambda d: d["value"], z=z[hit])
-    severity = pd.Series(np.where(m["z"].abs() >= t["outlier_z_warning"], "warning", "info"), index=m.index)
-    m = m.assign(message=[
+    hit = (n >= t["outlier_min_peers"]) & (mad > 0) & (np.abs(z) >= t["outlier_z_info"])
+    m = _found(c[hit]).assign(expected=np.exp(med[hit]), actual=lambda d: d["value"], z=z[hit],
+                              severity=np.where(np.abs(z[hit]) >= t["outlier_z_warning"], "warning", "info"))
+    return m.assign(message=[
         f"{_zh(r, tp)} / {_zh(col, tp)}: {v:g} is far from the median {e:.0f} of {int(nn)} reports "
         f"(robust z of ln value {zz:+.1f}; rule: |z| ≥ {t['outlier_z_info']})"
         for r, col, v, e, nn, zz, tp in zip(m["row"], m["column"], m["value"], m["expected"], n[hit], m["z"],
                                             m["template"])])
-    return m, severity
 
 
-def check_corpus(tables: dict) -> list[tuple]:
-    """Cross-report findings as corpus finding records (report_id, region, year, check, …)."""
-    cells = _cells(tables)
-    region = tables["reports"].drop_duplicates("report_id").set_index("report_id")["region"]
-    out: list[tuple] = []
-    for check, result in (("carry_over_mismatch", carry_over_mismatch(cells)),
-                          ("change_mismatch", change_mismatch(cells)),
-                          ("year_over_year", year_over_year(cells)), ("outlier", outlier(cells))):
-        df, severity = result if isinstance(result, tuple) else (result, None)
-        df = df.assign(publisher_region=df["report_id"].map(region))
-        out += _records(df, check, severity)
-    return out
+# Cells are keyed by codes over the keys of all three tables, so one column holds every table's rows.
+_TABLE = pd.CategoricalDtype(list(_DIMS))
+_ROW, _COLUMN = (pd.CategoricalDtype(pd.Index(dict.fromkeys(
+    c for t in _DIMS for c in dict(frames.COLUMNS[t])[_DIMS[t][k]].categories)), ordered=False) for k in (0, 1))
+# table -> its key columns' codes -> codes of _ROW / _COLUMN
+_RECODE = {t: tuple(np.asarray(dtype.categories.get_indexer(dict(frames.COLUMNS[t])[_DIMS[t][k]].categories), np.int8)
+                    for k, dtype in enumerate((_ROW, _COLUMN))) for t in _DIMS}
+_GROUPS = len(_DIMS) * len(_ROW.categories) * len(_COLUMN.categories)
+_ROWS_BITS = 40  # a cell's position: its table's index (of _DIMS) above the row's number in that table
+
+
+def _group(table: np.ndarray, row: np.ndarray, column: np.ndarray) -> np.ndarray:
+    """The peer group (table, row, column) of each cell, as one integer."""
+    return (table.astype(np.int32) * len(_ROW.categories) + row) * len(_COLUMN.categories) + column
+
+
+class Peers(NamedTuple):
+    """Per peer group (:func:`_group`): the median of ln value, its MAD and how many values, of every positive
+    value of the corpus (NaN and 0 for a group without one)."""
+
+    median: np.ndarray
+    mad: np.ndarray
+    n: np.ndarray
+
+    @classmethod
+    def of(cls, counts: pd.Series) -> Peers:
+        """From how often each value occurs in each group (a Series by (group, value), sorted): exact order
+        statistics of the distinct values, which are few (a corpus has millions of cells, mostly the same
+        small counts), so no cell is held for them.
+
+        The same numbers as pandas' medians of the values themselves (1, 2, 4 and 4 in group 0):
+
+        >>> p = Peers.of(pd.Series([1, 1, 2], pd.MultiIndex.from_tuples([(0, 1.0), (0, 2.0), (0, 4.0)])))
+        >>> ln = np.log(pd.Series([1.0, 2.0, 4.0, 4.0]))
+        >>> bool(p.median[0] == ln.median()), bool(p.mad[0] == (ln - ln.median()).abs().median()), int(p.n[0])
+        (True, True, 4)
+        """
+        median, mad, n = np.full(_GROUPS, np.nan), np.full(_GROUPS, np.nan), np.zeros(_GROUPS, np.int64)
+        group = counts.index.get_level_values(0).to_numpy()
+        ln = np.log(counts.index.get_level_values(1).to_numpy(np.float64))
+        count = counts.to_numpy(np.int64)
+        starts = np.flatnonzero(_firsts(group))
+        for a, b in zip(starts, [*starts[1:], len(group)]):
+            g, size = group[a], count[a:b].sum()
+            median[g] = _median(ln[a:b], count[a:b], size)
+            deviation = np.abs(ln[a:b] - median[g])
+            order = np.argsort(deviation, kind="stable")
+            mad[g], n[g] = _median(deviation[order], count[a:b][order], size), size
+        return cls(median, mad, n)
+
+
+def _median(sorted_values: np.ndarray, counts: np.ndarray, size: int) -> float:
+    """The median of values given in order with how often each occurs (as pandas takes it: the mean of the two
+    middle ones of an even number)."""
+    ends = np.cumsum(counts)
+    low, high = sorted_values[np.searchsorted(ends, [(size - 1) // 2, size // 2], side="right")]
+    return (high + low) / 2
+
+
+# What a bucket's files hold: a row per usable report, and a row per value cell of those reports.
+_SCHEMAS = {"reports": arrow.schema([("rep", arrow.int32()), ("report_id", arrow.string()),
+                                     ("region", arrow.string()), ("year", arrow.int64()),
+                                     ("template", arrow.string()), ("history", arrow.string())]),
+            "cells": arrow.schema([("pos", arrow.int64()), ("rep", arrow.int32()), ("table", arrow.int8()),
+                                   ("row", arrow.int8()), ("column", arrow.int8()), ("value", arrow.float64())])}
+BUCKET = 10_000  # reports per bucket of cells: what the checks of a publisher's years hold in memory at once
+
+
+class CrossReport:
+    """The cross-report checks of a corpus handed on in chunks (:meth:`add`), in bounded memory.
+
+    The value cells of each chunk go to Arrow files in ``folder``, a bucket per :data:`BUCKET` reports by the
+    hash of their publisher's :func:`history` (so a history is in one bucket, checked there); the peers of
+    :func:`outlier` are counted as they come (:class:`Peers`). ``reports`` is about how many reports there
+    will be (it sets the number of buckets, not the findings). :meth:`findings` reads one bucket at a time.
+    """
+
+    def __init__(self, folder: str | os.PathLike, reports: int = 0):
+        self.folder, self.buckets = Path(folder), max(1, -(-reports // BUCKET))
+        self.files: dict[tuple[int, str], arrow.ipc.RecordBatchStreamWriter] = {}
+        self.rows = dict.fromkeys(_DIMS, 0)  # rows of each table handed on so far
+        self.reports = 0  # usable reports so far
+        self.counts: list[pd.Series] = []  # (group, value) -> count, per chunk until merged
+        self.counted = 0  # entries in counts when they were last merged
+
+    def add(self, reports: pd.DataFrame, tables: Mapping[str, pd.DataFrame]) -> None:
+        """A chunk: its rows of ``reports``, and the rows of its reports in each table (in the order written)."""
+        usable = reports[(reports["status"] == "ok") & ~reports["is_template"].fillna(False)]
+        key = history(usable)
+        usable, key = usable[key.notna()], key[key.notna()]
+        ids = pd.Index(usable["report_id"])
+        bucket = (pd.util.hash_pandas_object(key, index=False).to_numpy() % self.buckets).astype(np.int32)
+        rep = np.arange(self.reports, self.reports + len(usable), dtype=np.int32)
+        self.reports += len(usable)
+        self._write("reports", bucket, pd.DataFrame({
+            "rep": rep, "report_id": usable["report_id"].array, "region": usable["region"].array,
+            "year": usable["year"].array, "template": usable["template"].array, "history": key.array}))
+        has_year = np.append(usable["year"].notna().to_numpy(), False)  # a last False for get_indexer's -1
+        for i, (name, (a, b)) in enumerate(_DIMS.items()):
+            t, rid = tables[name], tables[name]["report_id"]
+            # A report's rows are together: look up the report of each run of rows, not of every row.
+            run = np.flatnonzero((rid != rid.shift()).fillna(True).to_numpy(bool))
+            p = np.repeat(ids.get_indexer(rid.iloc[run]).astype(np.int32), np.diff(np.append(run, len(rid))))
+            keep = np.flatnonzero(t["value"].notna().to_numpy() & has_year[p])
+            p = p[keep]
+            row, col = (_RECODE[name][k][t[c].cat.codes.to_numpy()[keep]] for k, c in enumerate((a, b)))
+            value = t["value"].to_numpy("float64", na_value=np.nan)[keep]
+            self._write("cells", bucket[p], pd.DataFrame({
+                "pos": (keep + self.rows[name]).astype(np.int64) | (i << _ROWS_BITS), "rep": rep[p],
+                "table": np.full(len(keep), i, np.int8), "row": row, "column": col, "value": value}))
+            self.rows[name] += len(t)
+            positive = value > 0
+            self.counts.append(pd.Series(value[positive]).groupby(
+                _group(np.full(positive.sum(), i), row[positive], col[positive])).value_counts())
+        if sum(map(len, self.counts)) > 2 * self.counted + 100_000:  # merged now and then: memory for distinct values
+            self.counts = [self._counts()]
+            self.counted = len(self.counts[0])
+
+    def _write(self, kind: str, bucket: np.ndarray, df: pd.DataFrame) -> None:
+        rows = arrow.Table.from_pandas(df, _SCHEMAS[kind], preserve_index=False)
+        for b in np.unique(bucket).tolist():
+            if (b, kind) not in self.files:
+                self.files[b, kind] = arrow.ipc.new_stream(str(self.folder / f"{kind}-{b}.arrow"), rows.schema)
+            self.files[b, kind].write_table(rows.filter(arrow.array(bucket == b)))
+
+    def _counts(self) -> pd.Series:
+        counts = [c for c in self.counts if len(c)]
+        return pd.concat(counts).groupby(level=[0, 1]).sum() if counts else pd.Series([], pd.MultiIndex.from_arrays(
+            [np.array([], np.int32), np.array([], np.float64)]), dtype="int64")
+
+    def findings(self) -> list[tuple]:
+        """Cross-report findings as corpus finding records (report_id, region, year, check, …), each check's in
+        the order of the cells (table by table, row by row)."""
+        for f in self.files.values():
+            f.close()
+        peers = Peers.of(self._counts())
+        self.counts = []
+        found: dict[str, list[pd.DataFrame]] = {c: [] for c in _CHECKS}
+        for b in range(self.buckets):
+            if (b, "cells") not in self.files:
+                continue
+            cells, region = self._bucket(b)
+            for check, run in _CHECKS.items():
+                df = run(cells, peers)
+                found[check].append(df.assign(publisher_region=df["report_id"].map(region)))
+            del cells
+        out: list[tuple] = []
+        for check, parts in found.items():
+            if parts:
+                df = pd.concat(parts, ignore_index=True).sort_values("pos", kind="stable")
+                out += _records(df, check, df["severity"] if "severity" in df else None)
+        return out
+
+    def _bucket(self, b: int) -> tuple[pd.DataFrame, pd.Series]:
+        """One bucket's cells as the checks take them, and its reports' regions by report_id."""
+        def read(kind: str) -> pd.DataFrame:
+            with arrow.OSFile(str(self.folder / f"{kind}-{b}.arrow")) as source:
+                return arrow.ipc.open_stream(source).read_pandas()
+
+        reports, cells = read("reports"), read("cells")
+        at = np.searchsorted(reports["rep"].to_numpy(), cells["rep"].to_numpy())
+        ids = pd.CategoricalDtype(pd.Index(reports["report_id"], dtype="string"))
+        template = pd.Categorical(reports["template"])
+        year = reports["year"].to_numpy("int32", na_value=0)
+        return pd.DataFrame({
+            "pos": cells["pos"],
+            "report_id": pd.Categorical.from_codes(at, dtype=ids),
+            "publisher": pd.factorize(reports["history"])[0].astype(np.int32)[at], "year": year[at],
+            "template": pd.Categorical.from_codes(template.codes[at], dtype=template.dtype),
+            "table": pd.Categorical.from_codes(cells["table"].to_numpy(), dtype=_TABLE),
+            "row": pd.Categorical.from_codes(cells["row"].to_numpy(), dtype=_ROW),
+            "column": pd.Categorical.from_codes(cells["column"].to_numpy(), dtype=_COLUMN),
+            "value": cells["value"].to_numpy(),
+        }, copy=False), pd.Series(reports["region"].to_numpy(), index=reports["report_id"].to_numpy())
+
+
+_CHECKS = {"carry_over_mismatch": lambda cells, _: carry_over_mismatch(cells),
+           "change_mismatch": lambda cells, _: change_mismatch(cells),
+           "year_over_year": lambda cells, _: year_over_year(cells), "outlier": outlier}
+
+
+def check_corpus(tables: Mapping[str, pd.DataFrame]) -> list[tuple]:
+    """Cross-report findings of a corpus's tables as corpus finding records (report_id, region, year, check, …).
+
+    The seeds are five publishers' single years, none an outlier among so few peers: nothing to find.
+
+    >>> import gkdata
+    >>> check_corpus(gkdata.read_reports("data/raw").tables)
+    []
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        cross = CrossReport(folder, len(tables["reports"]))
+        cross.add(tables["reports"], tables)
+        return cross.findings()

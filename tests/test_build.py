@@ -23,9 +23,9 @@ import pytest
 from typer.testing import CliRunner
 
 import gkdata
-from gkdata import batch, serial, store
+from gkdata import batch, corpus_checks, serial, store, synth
 from gkdata.cli import app
-from gkdata.corpus import TABLE_COLUMNS, Result
+from gkdata.corpus import TABLE_COLUMNS, Result, find_inputs, input_names
 
 from conftest import RAW, ROOT, SEEDS
 
@@ -309,6 +309,67 @@ def test_a_build_in_chunks_writes_the_tables_of_one_pass(mixed, tmp_path, monkey
     assert len(chunks.corpus.findings) > len(memory["findings"][memory["findings"]["check"] == "balance"]) > 0
 
 
+@pytest.fixture(scope="module")
+def histories(tmp_path_factory) -> Path:
+    """40 generated reports of publishers with 1–5 years each, half with an anomaly (manifest.jsonl says which)."""
+    raw = tmp_path_factory.mktemp("histories")
+    synth.write_corpus(raw, 40, seed=7, anomaly_rate=0.5, renderings=("tabbed",))
+    return raw
+
+
+def test_cross_report_checks_bucket_by_bucket_find_what_the_corpus_holds(histories, monkeypatch):
+    """The checks of a publisher's years run on one bucket of histories at a time: with a bucket per 3 reports
+    they find what one bucket finds, the carry-over breaks the generator planted, and year-over-year jumps
+    against the median of the publisher's earlier years, recomputed here from the long tables."""
+    manifest = [json.loads(line) for line in (histories / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    planted = sorted((m["file"], e[3]) for m in manifest for e in m["expected"] if e[0] == "carry_over_mismatch")
+    one = gkdata.read_reports(histories)
+    monkeypatch.setattr(corpus_checks, "BUCKET", 3)
+    many = gkdata.read_reports(histories)
+    assert corpus_checks.CrossReport(histories, len(many.reports)).buckets == 14
+    pd.testing.assert_frame_equal(many.findings, one.findings, check_exact=True)
+    f, r = many.findings, many.reports
+    path = dict(zip(r["report_id"], r["path"].map(lambda p: Path(p).name)))
+    carry = f[f["check"] == "carry_over_mismatch"]
+    assert planted and sorted(zip(carry["report_id"].map(path), carry["column"])) == planted
+    yoy = f[f["check"] == "year_over_year"]
+    assert len(yoy) >= 5
+    place = r.set_index("report_id")["adcode"]
+    cells = pd.concat([many.applications.rename(columns={"applicant": "column"}),
+                       many.disclosure.rename(columns={"item": "row", "measure": "column"})])
+    cells = cells.assign(place=cells["report_id"].map(place))
+    for _, hit in yoy.iterrows():
+        same = cells[(cells["place"] == place[hit["report_id"]]) & (cells["row"] == hit["row"])
+                     & (cells["column"] == hit["column"])]
+        assert same.loc[same["report_id"] == hit["report_id"], "value"].tolist() == [hit["actual"]]
+        assert same.loc[same["year"] < hit["year"], "value"].median() == hit["expected"]
+
+
+def test_the_main_process_takes_its_workers_results_as_they_come(mixed, tmp_path, monkeypatch):
+    """A cold build decodes nothing in its main process (the workers' results are appended as sent, their
+    cache bytes only stored); what the cache gives back is decoded and checked."""
+    load = serial.load
+    monkeypatch.setattr(serial, "load", lambda blob: pytest.fail("a worker's result decoded in the main process"))
+    built = gkdata.build(mixed, tmp_path / "out", jobs=2)
+    assert (built.from_cache, built.status) == (0, {"ok": 5, "failed": 3, "duplicate": 1, "unsupported": 1})
+    decoded = []
+    monkeypatch.setattr(serial, "load", lambda blob: decoded.append(blob) or load(blob))
+    assert gkdata.build(mixed, tmp_path / "out", jobs=2).from_cache == len(decoded) == 9
+
+
+def test_input_names_are_in_the_order_of_paths(tmp_path):
+    """A build lists its inputs as texts, in the order find_inputs gives Paths (part by part, not as text:
+    ``a/b`` before ``a-b``), without hidden files, build outputs, or folders behind links."""
+    for name in ("a/b.txt", "a-b.txt", "a.txt", "a/c/d.txt", "b.txt", ".hidden/x.txt", "a/.DS_Store",
+                 "old/manifest.json", "old/reports.parquet", "Z.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / "link").symlink_to(tmp_path / "a", target_is_directory=True)
+    names = input_names(tmp_path)
+    assert names == ["Z.txt", "a/b.txt", "a/c/d.txt", "a-b.txt", "a.txt", "b.txt"]
+    assert [tmp_path / n for n in names] == find_inputs(tmp_path) == sorted(tmp_path / n for n in names)
+
+
 # -- cache ----------------------------------------------------------------------------------------
 
 
@@ -380,7 +441,7 @@ def test_an_exception_while_writing_leaves_out_as_it_was(mixed, seeds_built, tmp
 
 KILLER = textwrap.dedent("""
     import os, signal, sys
-    from gkdata import batch, serial, store
+    from gkdata import batch, corpus_checks, serial, store, synth
 
     raw, out, when = sys.argv[1:]
     kill = lambda: os.kill(os.getpid(), signal.SIGKILL)
