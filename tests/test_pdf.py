@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 
 import pandas as pd
 import pytest
@@ -205,6 +206,42 @@ def test_kangxi_radicals_and_bold_text_read_as_characters():
     w.text(72, 130, "规章  ⼀", 10)
     blocks, _ = pdf_format.read(w.pdf(None, None), "k.pdf")
     assert "".join(blocks).replace(" ", "").startswith("二、主动公开政府信息情况规章一")
+
+
+def _remapped(data: bytes, code: str, unicode: str) -> bytes:
+    """A PDF of :mod:`gkdata.synth_pdf` whose ToUnicode map sends glyph ``code`` to ``unicode`` (hex), the file's
+    objects and cross-reference table written again around the new stream."""
+    import zlib
+
+    bodies = re.findall(rb"\d+ 0 obj\n(.*?)\nendobj\n", data, re.S)
+    for k, body in enumerate(bodies):
+        if m := re.fullmatch(rb"<< /Length \d+ /Filter /FlateDecode >>\nstream\n(.*)\nendstream", body, re.S):
+            cmap = zlib.decompress(m.group(1))
+            if b"beginbfchar" in cmap:
+                cmap, n = re.subn(rb"<%s> <[0-9A-F]+>" % code.encode(), b"<%s> <%s>" % (code.encode(),
+                                                                                           unicode.encode()), cmap)
+                assert n == 1
+                packed = zlib.compress(cmap)
+                bodies[k] = b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(packed), packed)
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for i, body in enumerate(bodies, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return bytes(out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref))
+
+
+def test_a_glyph_mapped_to_half_a_utf16_pair_is_a_replacement_character():
+    """A damaged ToUnicode map may send a glyph to a lone surrogate (D800), which no Python string can encode:
+    that character reads as U+FFFD, the rest of the page as printed."""
+    w = synth_pdf._Writer(random.Random(0), (72, 72, 72, 72))
+    w.text(72, 100, "规章一", 10)
+    data = _remapped(w.pdf(None, None), "0001", "D800")  # glyphs are numbered in code point order: 一 章 规
+    blocks, _ = pdf_format.read(data, "s.pdf")
+    text = "".join(blocks).replace(" ", "")
+    assert text == "规章\ufffd"
+    text.encode("utf-8")
 
 
 def test_the_font_is_the_packaged_noto_sans_sc():
