@@ -329,6 +329,32 @@ def application_rows(template: str) -> tuple[str, ...]:
     return keys("application_row", template)
 
 
+APPLICATION_LABEL_COLUMNS = 3  # table 三's label columns: 三、本年度办理结果 | (三)不予公开 | 1.属于国家秘密
+
+
+def depth(label: Label) -> int:
+    """The grid column a table-三 row label starts in: 一、 0, (一) 1, 1. 2; it spans the label columns from there.
+
+    >>> [depth(lab) for lab in APPLICATION_ROWS if lab.key in ("new_received", "granted", "denied_state_secret")]
+    [0, 1, 2]
+    """
+    return 0 if "、" in label.zh[:3] else 1 if label.zh.startswith("(") else 2
+
+
+@lru_cache(maxsize=None)
+def label_colspan(table: str, row: str | None) -> int:
+    """How many grid columns a data row's label spans in the template's table (table 四's row has no label: 0).
+
+    >>> [label_colspan("applications", row) for row in ("new_received", "granted", "denied_state_secret")]
+    [3, 2, 1]
+    >>> label_colspan("disclosure", "regulations"), label_colspan("appeals", None)
+    (1, 0)
+    """
+    if table == "applications":
+        return APPLICATION_LABEL_COLUMNS - depth(next(lab for lab in APPLICATION_ROWS if lab.key == row))
+    return 1 if table == "disclosure" else 0
+
+
 @lru_cache(maxsize=8)
 def disclosure_cells(template: str) -> tuple[tuple[str, str], ...]:
     """(item, measure) cells of table 二 for one template, in printed order."""

@@ -470,11 +470,6 @@ _PADDED = ("tabbed", "tab-rows", "pipe-rows")  # renderings where a cell's own p
 _RUN_BLANKS = ("/", "—", "无")  # the blanks run-together prints (numbers.BLANKS)
 
 
-def _depth(label: L.Label) -> int:
-    """Nesting of a table-三 row label: 一、 0, (一) 1, 1. 2 (its first grid column)."""
-    return 0 if "、" in label.zh[:3] else 1 if label.zh.startswith("(") else 2
-
-
 class _Printer:
     """Cell text as one layout writes it: labels (with typos, wraps) and values (units, blanks)."""
 
@@ -574,16 +569,16 @@ def application_cells(t: Tables, p: _Printer, keys: dict | None = None) -> list[
     rows = [lab for lab in L.APPLICATION_ROWS if t.template in lab.templates]
     r = 3
     for i, lab in enumerate(rows):
-        depth = _depth(lab)
+        depth = L.depth(lab)
         if lab.group:  # spans the data rows nested under it and sits in the first one's row
             under = 0
             for sub in rows[i + 1:]:
-                if _depth(sub) <= depth:
+                if L.depth(sub) <= depth:
                     break
                 under += not sub.group
             cells.append(Cell(r, depth, p.label(lab, "group"), rowspan=under))
             continue
-        cells.append(Cell(r, depth, p.label(lab), colspan=3 - depth))
+        cells.append(Cell(r, depth, p.label(lab), colspan=L.label_colspan("applications", lab.key)))
         cells += [Cell(r, 3 + j, p.value(t.applications[lab.key, c])) for j, c in enumerate(APPLICANTS)]
         keys.update({(r, 3 + j): (lab.key, c) for j, c in enumerate(APPLICANTS)})
         r += 1

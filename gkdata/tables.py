@@ -490,8 +490,11 @@ def place(seg: Segment, rows: list[Row], cols: Columns, models: dict[int, list[t
         kept = list(cells)
         while len(kept) > n and not clean(kept[-1]):
             kept.pop()  # padding after the row's cells
-        while len(kept) > n and not clean(kept[0]):
-            kept.pop(0)  # the rest of a label cell that spans several grid columns (a colspan)
+        # the rest of a label cell that spans several grid columns (a colspan), printed as empty cells: exactly
+        # as many as the template's label spans, else an empty cell that could be any of them is not dropped
+        span = L.label_colspan(table, row_key) - 1
+        if span > 0 and len(kept) == n + span and not any(clean(c) for c in kept[:span]):
+            kept = kept[span:]
         if len(kept) == n:
             placed = kept
         elif source.blanks == "kept":

@@ -45,6 +45,30 @@ def test_a_dropped_cell_row_whose_last_value_is_the_sum_keeps_its_total():
     assert _row(r, "granted") == [None] * 6 + [8]
 
 
+@pytest.mark.parametrize("spans", ["first", "grid"])
+def test_empty_cells_after_a_label_are_its_colspan_only_in_the_templates_number(spans):
+    """A row of TAB cells may print its label's merged grid columns as empty cells (一、 spans 3 label columns:
+    two; (一) spans 2: one). A stray empty cell among a row's cells is not one of them, even when the row's
+    first value is blank too: the row is NA with a finding, never its values shifted by one."""
+    from gkdata import synth
+
+    s = synth.generate(77036, layout=synth.Rendering("tab-rows", spans=spans), template="2019")
+    truth = [s.tables.applications["carried_over", c] for c in synth.APPLICANTS]
+    assert truth[0] is None and truth.count(None) == 3  # a blank first value, and blanks later on
+    lines = s.text.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("二、上年结转") or "\t二、上年结转" in line)
+    cells = lines[at].split("\t")
+    assert cells.count("") + cells.count(" ") >= 3 + 2 * (spans == "grid")
+    r = gkdata.read_report(s.data)
+    assert _row(r, "carried_over") == truth  # the colspan's empty cells (grid) dropped, the blank first value kept
+    first = next(i for i, c in enumerate(cells) if c.strip() == "0")
+    lines[at] = "\t".join(cells[:first + 1] + [""] + cells[first + 1:])  # a stray empty cell after the first 0
+    r = gkdata.read_report("\n".join(lines).encode())
+    got = _row(r, "carried_over")
+    assert all(v is None for v in got[:-1])
+    assert any(f.check == "ambiguous_columns" and "carried_over" in tables.ambiguous_rows(f) for f in r.finding_records)
+
+
 def test_a_row_with_all_its_cells_is_placed_by_position():
     r = gkdata.read_report(_blank_line(KAIYANG, "(一)予以公开", ["5", "0", "0", "1", "0", "2", "8"]).encode())
     assert _row(r, "granted") == [5, 0, 0, 1, 0, 2, 8]
