@@ -96,11 +96,14 @@ def find(lines: list[str], fold=None) -> list[Heading]:
     [('一', 1), ('二', 3)]
     """
     out = []
+    known: dict[str, tuple[str, str] | None] = {}  # a line printed again (a running header, a pasted template)
     for i, line in enumerate(lines):
         s = line.lstrip(" #*>\u3000\xa0")
         if s and (s[0] in NUMERALS or s[0] in "第(（123456" or s[0] in _FIRST_CHARS) and (
                 fold is not None or _TITLE_WORD.search(line)):
-            if h := heading(line, fold):
+            if (h := known.get(line, known)) is known:
+                h = known[line] = heading(line, fold)
+            if h:
                 out.append(Heading(h[0], h[1], i))
     return out
 

@@ -15,6 +15,8 @@ import io
 import json
 import re
 import tempfile
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
 
 Row = list[tuple[str, int, int]]
@@ -276,6 +278,22 @@ OUTLINE_NUMBERING = (
     "</w:abstractNum>", f"<w:num {_W} w:numId='3'><w:abstractNumId w:val='7'/></w:num>")
 
 
+def _once(write: Callable[..., bytes]) -> Callable[..., bytes]:
+    """A writer that makes each document once per test run (by its content): python-docx and fpdf2 take
+    about a second a document, and many tests read the same one."""
+    made: dict[str, bytes] = {}
+
+    @wraps(write)
+    def once(*args) -> bytes:
+        key = repr(args)
+        if key not in made:
+            made[key] = write(*args)
+        return made[key]
+
+    return once
+
+
+@_once
 def to_docx(doc: Doc, numbered: str | None = None) -> bytes:
     """A Word document: paragraphs and tables with merged cells (python-docx writes w:gridSpan / w:vMerge).
 
@@ -285,6 +303,7 @@ def to_docx(doc: Doc, numbered: str | None = None) -> bytes:
     """
     import docx
     from docx.oxml import parse_xml
+    from docx.table import _Cell
 
     d = docx.Document()
     if numbered:
@@ -309,10 +328,13 @@ def to_docx(doc: Doc, numbered: str | None = None) -> bytes:
         ncols = max(col + cs for _, col, _, _, cs in cells)
         table = d.add_table(rows=len(block), cols=ncols)
         table.style = "Table Grid"
+        # every grid position's cell taken once, before any merge (table.cell walks the whole table each call);
+        # the spans do not overlap, so no merge removes a cell that a later one starts or ends at
+        at = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
         for r, col, text, rs, cs in cells:
-            cell = table.cell(r, col)
+            cell = at[r][col]
             if rs > 1 or cs > 1:
-                cell = cell.merge(table.cell(r + rs - 1, col + cs - 1))
+                cell = cell.merge(at[r + rs - 1][col + cs - 1])
             cell.text = text
         d.add_paragraph("")
     buf = io.BytesIO()
@@ -365,6 +387,7 @@ def _doc_text(doc: Doc) -> str:
     return "".join(b if isinstance(b, str) else "".join(t for row in b for t, _, _ in row) for b in doc)
 
 
+@_once
 def to_pdf(doc: Doc) -> bytes:
     """A PDF with a text layer and ruled tables (fpdf2; rows move whole to the next page)."""
     from fpdf import FPDF
