@@ -688,6 +688,9 @@ def main(argv: list[str] | None = None) -> None:
         body = runs[key]()
         print(f"\n## {title}\n\n{body}", flush=True)
         sections.append(f"## {title}\n\n{body}")
+    # sections other scripts record (fuzz.py --record: Fuzzing) stay as they were
+    sections += [f"## {title}\n\n{body}" for title, body in _sections(args.out.read_text(encoding="utf-8")).items()
+                 if title not in SECTIONS.values()] if args.out.exists() else []
     machine = f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}"
     args.out.write_text(f"# gkdata benchmarks\n\n`python benchmarks/bench.py` — {machine}, "
                         f"{time.strftime('%Y-%m-%d')}.\n\n" + "\n\n".join(sections) + "\n", encoding="utf-8")

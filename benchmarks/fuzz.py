@@ -868,6 +868,25 @@ def run(case: Case) -> Result:
     return Result(outcome, seconds, peak, problem, rss, cpu)
 
 
+FUZZING = "## Fuzzing"
+
+
+def record(results: Path, day: str, summary: list[str]) -> None:
+    """Add a run's summary to the ``## Fuzzing`` section of a results file (made at its end if missing), after
+    the runs recorded before; bench.py keeps the section when it writes the file again."""
+    text = results.read_text(encoding="utf-8") if results.exists() else ""
+    entry = f"- {day}: " + "\n  ".join(summary) + "\n"
+    if FUZZING + "\n" not in text:
+        text = text.rstrip("\n") + f"\n\n{FUZZING}\n\nRuns of `python benchmarks/fuzz.py`, each as it printed its summary.\n\n"
+        results.write_text(text + entry, encoding="utf-8")
+        return
+    head, _, rest = text.partition(FUZZING + "\n")
+    nxt = rest.find("\n## ")
+    body, tail = (rest, "") if nxt < 0 else (rest[:nxt + 1], rest[nxt + 1:])
+    results.write_text(head + FUZZING + "\n" + body.rstrip("\n") + "\n" + entry + ("\n" + tail if tail else ""),
+                       encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100_000, help="number of cases (default 100000)")
@@ -876,6 +895,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"comma-separated formats to mutate (default {','.join(FORMATS)})")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "fuzz-failures",
                         help="where failing cases are written")
+    parser.add_argument("--record", type=Path, nargs="?", const=ROOT / "benchmarks" / "results.md",
+                        help="add this run's summary to the Fuzzing section of a results file "
+                             "(default benchmarks/results.md)")
     args = parser.parse_args(argv)
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     if not formats or set(formats) - set(FORMATS):
@@ -911,22 +933,26 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{case.number + 1} cases, {failures} failures, {time.perf_counter() - started:.0f} s, "
                   f"load {os.getloadavg()[0]:.1f}", flush=True)
     total = time.perf_counter() - started
-    print(f"\n{args.n} cases in {total:.1f} s ({total / max(args.n, 1) * 1000:.2f} ms each), "
-          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    summary = [f"{args.n} cases (seed {args.seed}; {', '.join(formats)}) in {total:.1f} s "
+               f"({total / max(args.n, 1) * 1000:.2f} ms each), load average "
+               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"]
     for fmt in formats:
         t = sorted(seconds[fmt]) or [0.0]
-        print(f"{fmt}: " + ", ".join(f"{o} {v}" for (f, o), v in sorted(outcomes.items()) if f == fmt)
-              + f"; CPU median {statistics.median(t) * 1000:.1f} ms, 99th percentile {t[int(0.99 * (len(t) - 1))]:.2f} s,"
-              f" max {t[-1]:.2f} s")
-    print("mutations applied: " + ", ".join(f"{k} {v}" for k, v in by_mutation.most_common()))
-    print("slowest (CPU): " + "; ".join(f"{s:.2f} s ({base}, {'+'.join(m)}, {size / 2 ** 20:.1f} MB)"
-                                  for s, base, m, size in slowest))
+        summary.append(f"{fmt}: " + ", ".join(f"{o} {v}" for (f, o), v in sorted(outcomes.items()) if f == fmt)
+                       + f"; CPU median {statistics.median(t) * 1000:.1f} ms, 99th percentile "
+                       f"{t[int(0.99 * (len(t) - 1))]:.2f} s, max {t[-1]:.2f} s")
+    summary.append("slowest (CPU): " + "; ".join(f"{s:.2f} s ({base}, {'+'.join(m)}, {size / 2 ** 20:.1f} MB)"
+                                                 for s, base, m, size in slowest))
     if peaks:
         size, peak = max(peaks, key=lambda x: x[1] / x[0])
-        print(f"largest memory ratio: {peak / 2 ** 20:.0f} MB peak for a {size / 2 ** 20:.1f} MB input "
-              f"({peak / size:.1f}× its size)")
-    print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    print(f"failures: {failures}" + (f" (written to {args.out})" if failures else ""))
+        summary.append(f"largest memory ratio: {peak / 2 ** 20:.0f} MB peak for a {size / 2 ** 20:.1f} MB input "
+                       f"({peak / size:.1f}× its size)")
+    summary.append(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    summary.append(f"failures: {failures}" + (f" (written to {args.out})" if failures else ""))
+    print("\n" + "\n".join(summary))
+    print("mutations applied: " + ", ".join(f"{k} {v}" for k, v in by_mutation.most_common()))
+    if args.record:
+        record(args.record, time.strftime("%Y-%m-%d"), summary)
     return 1 if failures else 0
 
 

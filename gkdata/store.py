@@ -215,7 +215,9 @@ class Writer:
 
     def __call__(self, table: str, df: pd.DataFrame) -> None:
         stem = self.folder / table
-        data = arrow.Table.from_pandas(validate(df, table, stem.with_suffix(".parquet")), preserve_index=False)
+        # the columns, dtypes and empty cells (check): the frames are the build's own, pandera's row checks per
+        # chunk would cost more than all the rest of the writing
+        data = arrow.Table.from_pandas(check(df, table, stem.with_suffix(".parquet")), preserve_index=False)
         if table not in self.open:  # the schema keeps the pandas dtypes in its metadata
             f = open(stem.with_suffix(".csv"), "wb")
             f.write(codecs.BOM_UTF8)
