@@ -225,8 +225,9 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
         def misses() -> Iterator[Task]:
             """The files (and archive members) to parse; cache hits are taken on the way."""
             nonlocal visited
+            root = os.fspath(raw) + "/"  # a text, not a Path: a million of them are made
             for name in rels:
-                file = raw / name
+                file = root + name
                 if formats.is_archive(name):  # a row per member, each cached by its own content
                     visited += 1
                     for member in archive_rows(file, name):
@@ -315,12 +316,12 @@ def _renamed(res: Result, name: str) -> Result:
 def _keep(res: Result, name: str) -> bool:
     """Whether a parse result goes into the cache: all but a file LibreOffice did not convert, whose failure
     may be LibreOffice's (over its time on a busy machine, a version that reads it later): it is tried again."""
-    return res.meta is not None or Path(name).suffix.lower() not in legacy.KINDS
+    return res.meta is not None or formats.suffix(name) not in legacy.KINDS
 
 
 def _key(sha256: str, name: str) -> str:
     # the suffix is part of the key: a format may be told by the file name as well as by its bytes
-    return f"{sha256}{Path(name).suffix.lower()}"
+    return f"{sha256}{formats.suffix(name)}"
 
 
 class _Cache:
@@ -496,7 +497,7 @@ def _batches(tasks: Iterator[Task]) -> Iterator[list[Task]]:
     batch of them is never over the time one file may take."""
     batch: list[Task] = []
     for task in tasks:
-        if Path(task.name).suffix.lower() in legacy.KINDS:
+        if formats.suffix(task.name) in legacy.KINDS:
             yield [task]
             continue
         batch.append(task)

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import re
 from operator import itemgetter
-from pathlib import PurePath
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, Union
 
@@ -206,6 +205,18 @@ def render(blocks: Iterable[Block]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def suffix(name: str) -> str:
+    """A file name's suffix in lower case, as :attr:`pathlib.PurePath.suffix` has it (a build asks it of every
+    file several times, and a PurePath costs ~10 µs).
+
+    >>> [suffix(n) for n in ("2020/报告.DOCX", "a.tar.gz", ".hidden", "a/b.", "noext")]
+    ['.docx', '.gz', '', '', '']
+    """
+    base = name.rpartition("/")[2]
+    dot = base.rfind(".")
+    return "" if dot <= 0 or dot == len(base) - 1 else base[dot:].lower()
+
+
 from . import docx, html, legacy, pdf  # noqa: E402  (they build on the helpers above)
 
 # format name (becomes meta.layout) -> converter; tried in order. The legacy formats come first and claim
@@ -247,20 +258,21 @@ def unsupported(name: str) -> str | None:
     >>> unsupported("r.TXT") is None
     True
     """
-    suffix = PurePath(name).suffix.lower()
-    if suffix in SUFFIXES:
+    ext = suffix(name)
+    if ext in SUFFIXES:
         why = legacy.missing(name)
         return None if why is None else f"{why} (not read)"
-    if suffix in _NOT_READ:
-        return f"{_NOT_READ[suffix]} (not read)"
+    if ext in _NOT_READ:
+        return f"{_NOT_READ[ext]} (not read)"
     native = [s for s in SUFFIXES if s not in legacy.KINDS and s not in ARCHIVE_SUFFIXES]
-    return (f"not a report format gkdata reads ({suffix or 'no suffix'}); it reads {', '.join(native)}, "
+    return (f"not a report format gkdata reads ({ext or 'no suffix'}); it reads {', '.join(native)}, "
             f"{', '.join(ARCHIVE_SUFFIXES)} (its members), and {', '.join(legacy.KINDS)} with LibreOffice")
 
 
 def is_archive(name: str) -> bool:
     """Whether a file of this name is an archive whose members are the inputs (:data:`ARCHIVE_SUFFIXES`)."""
-    return PurePath(name).suffix.lower() in ARCHIVE_SUFFIXES
+    return suffix(name) in ARCHIVE_SUFFIXES
+
 
 
 def _check(blocks: list[Block], source: str) -> None:

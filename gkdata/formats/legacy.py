@@ -31,7 +31,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from .. import limits
 from ..errors import ReportError
@@ -64,7 +64,7 @@ def missing(name: str) -> str | None:
     a Word 97 .doc file: gkdata reads it with LibreOffice, which is not installed (no soffice on PATH): install it (apt-get install libreoffice-writer-nogui libreoffice-calc-nogui, brew install --cask libreoffice, or https://www.libreoffice.org), or save the file as .docx
     >>> os.environ["PATH"] = path
     """
-    kind = KINDS.get(PurePath(name).suffix.lower())
+    kind = KINDS.get(suffix(name))
     if kind is None or soffice():
         return None
     modern = ".docx" if kind[1] == "docx" else ".html (a web page), or copy its tables into a .docx"
@@ -103,14 +103,14 @@ def to_modern(data: bytes, source: str) -> tuple[bytes, str]:
     :data:`~gkdata.limits.CONVERT_SECONDS`, or writes nothing (a damaged file), and when what it
     writes is over :data:`~gkdata.limits.MAX_BYTES`.
     """
-    suffix = PurePath(source).suffix.lower()
-    what, target, reader = KINDS[suffix]
+    ext = suffix(source)
+    what, target, reader = KINDS[ext]
     if (why := missing(source)) is not None:
         raise ReportError(source, why)
     seconds = limits.CONVERT_SECONDS
     with tempfile.TemporaryDirectory(prefix="gkdata-soffice-") as tmp:
         folder = Path(tmp)
-        src = folder / f"input{suffix}"  # never the user's name: it is only a name
+        src = folder / f"input{ext}"  # never the user's name: it is only a name
         src.write_bytes(data)
         command = [*_guards(seconds), soffice() or "soffice", "--headless", "--norestore", "--nologo",
                    "--nodefault", "--nolockcheck", f"-env:UserInstallation={(folder / 'profile').as_uri()}",
@@ -167,7 +167,7 @@ def _sniff(suffixes: tuple[str, ...]):
     return lambda data, source: source.lower().endswith(suffixes)  # by name only: unsupported() decides alike
 
 
-from . import Converter  # noqa: E402  (the registry's type; formats imports this module after defining it)
+from . import Converter, suffix  # noqa: E402  (formats imports this module after defining them)
 
 DOC = Converter(_sniff(DOCUMENTS), read, DOCUMENTS)
 XLS = Converter(_sniff(WORKBOOKS), read, WORKBOOKS)
