@@ -127,11 +127,15 @@ def _table(data: Data, name: str) -> pd.DataFrame:
         t = getattr(data, name)
         return t.assign(report_id=pd.array([report_id(m.sha256)] * len(t), dtype="string"),
                         region=pd.array([m.region] * len(t), dtype="string"),
-                        year=pd.array([m.year] * len(t), dtype="Int64"))
+                        year=pd.array([m.year] * len(t), dtype="Int64"),
+                        name=pd.array([_name(m.region, m.year)] * len(t), dtype="string"))
     if isinstance(data, pd.DataFrame):
         t = data
-    elif hasattr(data, "tables"):  # a Corpus
+    elif hasattr(data, "tables"):  # a Corpus: each report's place, and a name that tells same-name places apart
         t = getattr(data, name)
+        who = views.ids(data).set_index("report_id")
+        rid = t["report_id"].astype("string")
+        t = t.assign(place=rid.map(who["place"]).astype("string"), name=rid.map(_names(who)).astype("string"))
     else:
         raise TypeError(f"a chart takes a Report, a Corpus or a long table, not {type(data).__name__}")
     missing = [c for c in (*frames.KEYS[name], "value") if c not in t]
@@ -161,9 +165,20 @@ def _name(region: object, year: object) -> str:
     return " ".join(str(x) for x in (r, y) if x is not None) or "本报告"
 
 
+def _names(who: pd.DataFrame) -> pd.Series:
+    """Each report's name on a chart (``who``: :func:`gkdata.views.ids` by report_id): region and year, and
+    where one region name is the name of several places in the data, the place's prefecture (or province):
+    two 白云区 are 白云区（广州市） and 白云区（贵阳市）."""
+    shared = who.groupby(who["region"].fillna(""))["place"].transform("nunique") > 1
+    where = who["prefecture"].fillna(who["province"]).fillna("地点不明")
+    region = who["region"].where(~shared, who["region"] + "（" + where + "）")
+    return pd.Series([_name(r, y) for r, y in zip(region, who["year"])], index=who.index, dtype="string")
+
+
 def _reports(long: pd.DataFrame) -> pd.DataFrame:
-    r = long[["report_id", "region", "year"]].drop_duplicates("report_id").reset_index(drop=True)
-    return r.assign(name=[_name(a, b) for a, b in zip(r["region"], r["year"])])
+    r = long[["report_id", "region", "year", *(["name"] if "name" in long else [])]]
+    r = r.drop_duplicates("report_id").reset_index(drop=True)
+    return r if "name" in r else r.assign(name=[_name(a, b) for a, b in zip(r["region"], r["year"])])
 
 
 def _top(reports: pd.DataFrame, size: pd.Series, top: int) -> tuple[pd.DataFrame, pd.Index]:
@@ -525,11 +540,13 @@ def outliers(data: Data, measure: str = "decisions", top: int = 1, ax: Axes | No
 
 
 @_chart
-def over_years(data: Data, region: str | None = None, ax: Axes | None = None) -> Axes:
+def over_years(data: Data, region: str | None = None, ax: Axes | None = None, place: str | None = None) -> Axes:
     """Lines: a region's main totals of table 三 (总计 column) year by year.
 
     Without ``region``: the one region of the data, or, for many regions, the median report of each
-    year with the middle half shaded (and how many reports each year has).
+    year with the middle half shaded (and how many reports each year has). A region name that several places
+    of a corpus bear (城关区) is one of them only with its ``place`` (the ``place`` column of
+    :func:`gkdata.views.ids`); else ValueError names them: their years are never drawn as one line.
     """
     t = views.totals(_table(data, "applications"))
     if region is None and t["region"].dropna().nunique() <= 1 and t["year"].dropna().nunique() <= 1:
@@ -540,6 +557,12 @@ def over_years(data: Data, region: str | None = None, ax: Axes | None = None) ->
         t = t.dropna(subset=["year"])
         if region is not None:
             t = t[t["region"] == region]
+            places = t["place"].dropna().unique().tolist() if "place" in t else []
+            if place is not None:
+                t = t[t["place"] == place]
+            elif len(places) > 1:
+                raise ValueError(f"{region} is the name of {len(places)} places in this corpus ("
+                                 + ", ".join(sorted(places)) + "): say which with place=")
     if t.empty:
         raise ValueError(f"no report of {region!r} with a known year" if region else "no report with a known year")
     ax = _axes(ax, (8.5, 4.5))
@@ -559,7 +582,8 @@ def over_years(data: Data, region: str | None = None, ax: Axes | None = None) ->
     names = ["年度不明" if y < 0 else str(y) for y in years]
     if one:
         ax.set_xticks(x, names)
-        ax.set_title(f"{region or '本报告'}：历年申请与办理")
+        shown = t["name"].iloc[0].rsplit(" ", 1)[0] if place is not None and "name" in t else region  # 铁东区（四平市）
+        ax.set_title(f"{shown or '本报告'}：历年申请与办理")
     else:
         n = year.value_counts().reindex(years)
         ax.set_xticks(x, [f"{y}\n{k:,} 份" for y, k in zip(names, n)])
@@ -619,7 +643,8 @@ def received_vs_processed(data: Data, top: int = LABELS, ax: Axes | None = None)
     if len(points) and points["n"].max() > 1:
         title += "\n点越大，同一位置的报告越多"
     legend = ax.legend(handles=handles, title=title, loc="lower right", fontsize="small")
-    names = [_name(r, y) for r, y in zip(named["region"], named["year"])]
+    names = named["name"].tolist() if "name" in named else [_name(r, y) for r, y in zip(named["region"],
+                                                                                         named["year"])]
     left_out = _place(ax, list(zip(named["received"], named["processed"])),
            [f"{n}：收到 {x:,.0f}，办理 {y:,.0f}" for n, x, y in zip(names, named["received"], named["processed"])],
            color=OFF, avoid=points[["received", "processed"]].to_numpy(), sizes=sizes)

@@ -311,11 +311,12 @@ def printed(corpus: Corpus, name: str, keys: bool = False) -> pd.DataFrame:
 def totals(applications: pd.DataFrame, appeals: pd.DataFrame | None = None) -> pd.DataFrame:
     """The 总计 column of the main rows (:data:`MAIN_ROWS`), one row per report, keyed by row key.
 
-    Columns: report_id, region, year, then new_received, carried_over,
-    results_total, granted, carried_forward (and review, litigation_direct,
+    Columns: report_id, region, year (and place and name, where ``applications`` has them), then new_received,
+    carried_over, results_total, granted, carried_forward (and review, litigation_direct,
     litigation_after_review when ``appeals`` is given), Int64 with NA kept.
     """
-    out = applications[["report_id", "region", "year"]].drop_duplicates("report_id").set_index("report_id")
+    ids = ["report_id", "region", "year", *(c for c in ("place", "name") if c in applications)]
+    out = applications[ids].drop_duplicates("report_id").set_index("report_id")
     for name, long in (("applications", applications), ("appeals", appeals)):
         if long is None:
             continue

@@ -139,7 +139,9 @@ def test_received_vs_processed_names_the_largest_gaps(many):
     assert 0 < len(named) <= min(plots.LABELS, len(off))
     gap = (processed - received).abs()[off.index]
     first = off.loc[gap.idxmax()]
-    assert named[0].startswith(f"{first['region']} {first['year']}：")
+    name = plots._names(views.ids(many).set_index("report_id"))[first["report_id"]]  # 青山区（包头市） 2020
+    assert name.startswith(f"{first['region']}") and name.endswith(f" {first['year']}")
+    assert named[0].startswith(f"{name}：")
 
 
 def test_charts_change_no_setting(corpus):
@@ -207,6 +209,25 @@ def test_applicants_unknown_breakdown_is_not_zero(corpus):
     assert annotations(ax) == ["0", "10", "不明", "10", "17"]
     hatched = [p for p in ax.patches if p.get_hatch()]
     assert [(p.get_y() + p.get_height() / 2, p.get_width()) for p in hatched] == [(1, 10)]
+
+
+def test_same_name_places_are_told_apart_and_never_drawn_as_one(many, tmp_path):
+    """铁东区 of 鞍山市 and 铁东区 of 四平市: named apart on the charts, and their years are never one line."""
+    names = plots._names(views.ids(many).set_index("report_id"))
+    assert {"铁东区（鞍山市） 2020", "铁东区（四平市） 2020"} <= set(names) and "铁东区 2020" not in set(names)
+    who = views.ids(many)
+    alone = who.groupby("region")["place"].nunique().eq(1)
+    one = who[who["region"] == alone[alone].index[0]]  # a name one place bears stays bare
+    assert names[one["report_id"]].tolist() == [f"{r} {y}" for r, y in zip(one["region"], one["year"])]
+    with pytest.raises(ValueError, match=r"铁东区 is the name of 2 places .*210302\|county\|铁东区"):
+        plots.over_years(many, "铁东区")
+    ax = plots.over_years(many, "铁东区", place="220303|county|铁东区")
+    render(ax, tmp_path / "tiedong.png")
+    assert ax.get_title() == "铁东区（四平市）：历年申请与办理"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2020", "2021", "2022", "2023", "2024"]
+    ax = plots.applicants(many, top=200)
+    shown = {t.get_text() for t in ax.get_yticklabels()}
+    assert {"铁东区（鞍山市） 2020", "铁东区（四平市） 2020"} <= shown
 
 
 def test_over_years_needs_a_known_region(corpus):
