@@ -75,10 +75,11 @@ def parse(source: bytes | str | os.PathLike, name: str) -> Result:
 
 
 class Task(NamedTuple):
-    """One file to parse: its index in the build, bytes, name (relative to RAW) and content hash."""
+    """One file to parse: its index in the build, its bytes (or its path, for the worker to read), name
+    (relative to RAW) and content hash ('' when the worker reads the file)."""
 
     i: int
-    data: bytes
+    data: bytes | str
     name: str
     sha256: str
 
@@ -120,7 +121,15 @@ def _over(timeout: float) -> str:
 
 def _failed(task: Task, reason: str, seconds: float) -> Result:
     """The failed row of a file whose parse did not end (it is not cached: the next build tries again)."""
-    return Result(task.name, len(task.data), seconds, task.sha256, reason, None, None)
+    size = len(task.data) if isinstance(task.data, bytes) else _size(task.data)
+    return Result(task.name, size, seconds, task.sha256 or None, reason, None, None)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 @dataclass(frozen=True)
@@ -226,6 +235,7 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
             """The files (and archive members) to parse; cache hits are taken on the way."""
             nonlocal visited
             root = os.fspath(raw) + "/"  # a text, not a Path: a million of them are made
+            local = executor == "processes"  # a dask worker may be on another machine: it is sent the bytes
             for name in rels:
                 file = root + name
                 if formats.is_archive(name):  # a row per member, each cached by its own content
@@ -240,6 +250,9 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
                 visited += 1
                 if formats.unsupported(name):  # an unsupported row: not parsed, not cached
                     done(i, read_input(file, name))
+                    continue
+                if local and results.old is None:  # nothing to look up: the worker reads and hashes the file
+                    yield Task(i, file, name, "")
                     continue
                 try:
                     data = read_regular(file, name)
@@ -314,9 +327,10 @@ def _renamed(res: Result, name: str) -> Result:
 
 
 def _keep(res: Result, name: str) -> bool:
-    """Whether a parse result goes into the cache: all but a file LibreOffice did not convert, whose failure
-    may be LibreOffice's (over its time on a busy machine, a version that reads it later): it is tried again."""
-    return res.meta is not None or formats.suffix(name) not in legacy.KINDS
+    """Whether a parse result goes into the cache: all but a file that could not be read (no content to key it
+    by) and a file LibreOffice did not convert, whose failure may be LibreOffice's (over its time on a busy
+    machine, a version that reads it later): it is tried again."""
+    return res.sha256 is not None and (res.meta is not None or formats.suffix(name) not in legacy.KINDS)
 
 
 def _key(sha256: str, name: str) -> str:
