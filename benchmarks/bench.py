@@ -45,6 +45,9 @@ from gkdata import formats, synth
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "data" / "raw").glob("*.txt"))
 PYTHON = sys.executable
+# the interpreters started here (start-up, import, builds) load compiled bytecode, as a user's do: a shell that
+# sets PYTHONDONTWRITEBYTECODE (some containers do) would have them compile every module from source each time
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 def best_of(fn: Callable[[], object], repeat: int) -> float:
@@ -606,8 +609,7 @@ def startup(repeat: int = 10) -> str:
 
     load = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env["PYTHONPYCACHEPREFIX"] = str(Path(tmp, "pycache"))
+        env = {**os.environ, "PYTHONPYCACHEPREFIX": str(Path(tmp, "pycache"))}
         gkdata_bin = [PYTHON, "-c", "import sys; from gkdata.cli import main; sys.exit(main())"]
 
         def measure(args: list[str]) -> tuple[list[float], list[float]]:
