@@ -120,13 +120,21 @@ def table_rows(cells: Sequence[Cell]) -> list[list[str]]:
     [['三、本年度办理结果', '（一）予以公开'], ['', '（二）部分公开']]
     """
     placed: dict[int, list[tuple[int, str]]] = {}  # row -> (column, text) of its cells
+    ordered = True  # cells come row by row, left to right (as converters make them): no sort needed
+    last = (-1, -1)
     for row, col, text, rowspan, _ in cells:
         if row in placed:
             placed[row].append((col, text))
         else:
             placed[row] = [(col, text)]
-        for r in range(row + 1, row + rowspan):
-            placed.setdefault(r, []).append((col, ""))
+        ordered = ordered and (row, col) > last
+        last = (row, col)
+        if rowspan > 1:
+            ordered = False
+            for r in range(row + 1, row + rowspan):
+                placed.setdefault(r, []).append((col, ""))
+    if ordered:
+        return [[text for _, text in placed[r]] for r in placed]
     return [[text for _, text in sorted(placed[r], key=_first)] for r in sorted(placed)]
 
 
@@ -170,9 +178,9 @@ def lay_out(blocks: Iterable[Block], encoding: str, layout: str) -> Converted:
             continue
         for texts in table_rows(block):
             # one line each, stripped (the formats join a cell's lines already; a Cell may come from elsewhere)
-            cells = tuple(join_lines(t.split("\n")) if "\n" in t or "\t" in t else t.strip() for t in texts)
+            cells = tuple([join_lines(t.split("\n")) if "\n" in t or "\t" in t else t.strip() for t in texts])
             rows.append(Row(cells, "kept", len(lines), layout))
-            lines.append("".join("\t" + cell for cell in cells))
+            lines.append("\t" + "\t".join(cells) if cells else "")
     text = "\n".join(lines) + "\n"
     if not rows and not extents:
         return Converted(text, encoding, layout, None)
