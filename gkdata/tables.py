@@ -785,8 +785,7 @@ def _ends(seg: Segment, labels: Sequence[L.Label]) -> bool:
     if not labels:
         return False
     own = L.result_group(seg.label.key)
-    return any(not lab.group for lab in labels) or all(lab.key in L.RESULT_GROUPS and lab.key != own
-                                                      for lab in labels)
+    return any(not lab.group for lab in labels) or all(L.result_group(lab.key) not in (None, own) for lab in labels)
 
 
 def _glued(segs: list[Segment]) -> int:
