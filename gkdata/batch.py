@@ -264,7 +264,6 @@ def build(raw: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/pr
 
         def in_order() -> Iterator[Result]:
             """Results in row order, each listed in the manifest as it is handed on."""
-            nonlocal from_cache
             following = 0
 
             def hand_on() -> Iterator[Result]:

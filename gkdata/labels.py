@@ -442,8 +442,13 @@ def narrative_zh(key: str) -> str:
     >>> narrative_zh("applications_received"), narrative_zh("reviews")
     ('收到申请数', '行政复议数')
     """
-    lab = _NARRATIVE.get(key)
-    return lab.zh if lab else key
+    return _display(_NARRATIVE, key, "zh")
+
+
+def _display(labels: dict[str, Label], key: str, lang: str) -> str:
+    """A display label's Chinese (``zh``) or English (``en``) text; a key it does not hold as it is."""
+    lab = labels.get(key)
+    return key if lab is None else getattr(lab, lang)
 
 
 # -- check names (the ``check`` column of findings), for display: never matched against report text ------
@@ -483,8 +488,7 @@ def check_zh(check: str) -> str:
     >>> check_zh("balance"), check_zh("outlier")
     ('收到与办理不平衡', '异常值')
     """
-    lab = _CHECKS.get(check)
-    return lab.zh if lab else check
+    return _display(_CHECKS, check, "zh")
 
 
 def check_en(check: str) -> str:
@@ -493,8 +497,7 @@ def check_en(check: str) -> str:
     >>> check_en("carry_over_mismatch")
     'Carry-over mismatch'
     """
-    lab = _CHECKS.get(check)
-    return lab.en if lab else check
+    return _display(_CHECKS, check, "en")
 
 
 # Chinese headers of the corpus columns of corpus tables, for display and Excel.
