@@ -28,7 +28,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -445,10 +445,36 @@ def _executor(kind: str, jobs: int, scheduler: str | None, timeout: float | None
         from distributed import Client
     except ImportError as e:
         raise ImportError("executor='dask' needs dask.distributed: pip install 'gkdata[dask]'") from e
-    with Client(scheduler) if scheduler else Client(n_workers=jobs, threads_per_worker=1) as client:
+    with nullcontext(scheduler) if scheduler else _local_cluster(jobs) as cluster, Client(cluster) as client:
+        if not scheduler:  # its workers are still starting
+            client.wait_for_workers(jobs, timeout=_ORPHAN_SECONDS)
         tasks = client.get_executor(pure=False)
         yield _Pool(lambda batch: tasks.submit(parse_many, batch, timeout), 4 * max(1, sum(client.nthreads().values())),
                     timeout)
+
+
+# An orphaned local cluster (its build was killed) ends by itself: its scheduler after this long without a
+# task, its workers this long after they lose their scheduler.
+_ORPHAN_SECONDS = 60
+
+
+def _local_cluster(jobs: int):
+    """A dask cluster of ``jobs`` single-threaded workers on this machine, for a build given no scheduler.
+
+    Its scheduler runs in a process of its own: dask's default local
+    cluster runs it in the build's, where scheduling took four times the
+    CPU the build itself spends on a report. (Dask names this cluster
+    experimental; it has no Windows support, where the default one is used.)
+    """
+    from distributed import LocalCluster
+
+    if os.name == "nt":
+        return LocalCluster(n_workers=jobs, threads_per_worker=1, dashboard_address=None)
+    from distributed.deploy.subprocess import SubprocessCluster
+
+    return SubprocessCluster(n_workers=jobs, threads_per_worker=1, dashboard_address=None,
+                             scheduler_kwargs={"idle_timeout": f"{_ORPHAN_SECONDS}s"},
+                             worker_kwargs={"death_timeout": _ORPHAN_SECONDS})
 
 
 def _end_with_parent(parent: int) -> None:
