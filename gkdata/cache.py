@@ -29,9 +29,15 @@ def text_cache(maxsize: int = 8192) -> Callable[[Callable[..., R]], Callable[...
     (1, 1000, 1)
     """
     def decorate(fn: Callable[..., R]) -> Callable[..., R]:
-        cache: dict[tuple, R] = {}
+        cache: dict[object, R] = {}
 
-        @wraps(fn)
+        def remember(key: object, text: str | None, value: R) -> R:
+            if text is None or len(text) <= LONGEST:
+                if len(cache) >= maxsize:
+                    cache.clear()
+                cache[key] = value
+            return value
+
         def call(*args, **kwargs) -> R:
             if kwargs:  # keyword calls are rare (tests, notebooks); the readers pass positions
                 return fn(*args, **kwargs)
@@ -39,14 +45,19 @@ def text_cache(maxsize: int = 8192) -> Callable[[Callable[..., R]], Callable[...
                 return cache[args]
             except KeyError:
                 pass
-            value = fn(*args)
-            if args[0] is None or len(args[0]) <= LONGEST:
-                if len(cache) >= maxsize:
-                    cache.clear()
-                cache[args] = value
-            return value
+            return remember(args, args[0], fn(*args))
 
-        call.cache = cache  # type: ignore[attr-defined]
-        return call
+        def call_one(text, /, **kwargs) -> R:  # a function of the text alone, keyed by it: no tuple to pack
+            if kwargs:
+                return fn(text, **kwargs)
+            try:
+                return cache[text]
+            except KeyError:
+                pass
+            return remember(text, text, fn(text))
+
+        memo = wraps(fn)(call_one if fn.__code__.co_argcount == 1 else call)
+        memo.cache = cache  # type: ignore[attr-defined]
+        return memo
 
     return decorate

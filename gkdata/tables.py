@@ -216,7 +216,7 @@ def segments(rows: list[Row], table: str, template: str) -> list[Segment]:
     """
     out: list[Segment] = []
     for ri, row in enumerate(rows):
-        if len(row.cells) == 1 and out and _kind(cell := row.cells[0], table, template) is True and is_value(cell):
+        if len(row.cells) == 1 and out and is_value(cell := row.cells[0]):  # a value is never a label
             out[-1].values.append(Value(cell, ri))  # a stream's value cell: the commonest row of all
             continue
         spans = row.spans if row.rendering == "aligned" and row.spans is not None else None
@@ -300,6 +300,8 @@ def _owner(cell: str) -> str | None:
 
 def vote(row: Row) -> str | None:
     """The table most of a row's labels belong to (a label of several tables, like 总计, does not vote)."""
+    if len(row.cells) == 1:  # a stream's cell: its own label's table, if any
+        return _owner(row.cells[0])
     votes: dict[str, int] = {}
     for cell in row.cells:
         if own := _owner(cell):
