@@ -291,7 +291,11 @@ def _rendering(parts: dict[str, list[Row]], glued: int) -> str:
     counts: dict[str, int] = {}  # printed values by rendering: a row that lost all its values says nothing
     for rows in parts.values():
         for row in rows:
-            counts[row.rendering] = counts.get(row.rendering, 0) + sum(c != "" and is_value(c) for c in row.cells)
+            n = counts.get(row.rendering, 0)
+            for c in row.cells:
+                if c and is_value(c):
+                    n += 1
+            counts[row.rendering] = n
     labelled = sum(len(rows) for rows in parts.values())
     if glued * 4 >= labelled:
         return "run-together"

@@ -17,6 +17,8 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from .cache import text_cache
+
 NUMERALS = "一二三四五六"
 KEYWORDS = {
     "一": ("总体情况", "概述"),
@@ -51,6 +53,7 @@ class Heading(NamedTuple):
     line: int  # index of the heading line in ``text.split("\\n")``
 
 
+@text_cache()  # the same lines recur: table rows, a running header, a pasted template, other reports' headings
 def heading(line: str, fold=None) -> tuple[str, str] | None:
     """``(numeral, title)`` if a line is a section heading; ``fold`` maps traditional text to simplified.
 
@@ -96,15 +99,11 @@ def find(lines: list[str], fold=None) -> list[Heading]:
     [('一', 1), ('二', 3)]
     """
     out = []
-    known: dict[str, tuple[str, str] | None] = {}  # a line printed again (a running header, a pasted template)
     for i, line in enumerate(lines):
         s = line.lstrip(" #*>\u3000\xa0")
         if s and (s[0] in NUMERALS or s[0] in "第(（123456" or s[0] in _FIRST_CHARS) and (
-                fold is not None or _TITLE_WORD.search(line)):
-            if (h := known.get(line, known)) is known:
-                h = known[line] = heading(line, fold)
-            if h:
-                out.append(Heading(h[0], h[1], i))
+                fold is not None or _TITLE_WORD.search(line)) and (h := heading(line, fold)):
+            out.append(Heading(h[0], h[1], i))
     return out
 
 

@@ -34,8 +34,13 @@ def detect(text: str) -> str:
     >>> detect("\\t规章\\n\\t7\\n" * 20), detect("规章 |\\n7 |\\n" * 20)
     ('tabbed', 'stream')
     """
+    return _reader(text.split("\n"))
+
+
+def _reader(lines: list[str]) -> str:
+    """:func:`detect` of the text's lines."""
     tabbed_n = other_n = 0
-    for line in text.split("\n"):
+    for line in lines:
         if 0 < len(line) <= MAX_CELL_LINE:
             if line[0] == "\t":
                 tabbed_n += 1
@@ -61,7 +66,7 @@ def _row(line: str, i: int, reader: str, edges: bool, piped: set[int]) -> Row | 
 def split(lines: list[str], skip: Collection[int] = (), reader: str | None = None) -> list[Row]:
     """Every row of the text in order; lines in ``skip`` (headings) are boundaries, not cells."""
     if reader is None:
-        reader = detect("\n".join(lines))
+        reader = _reader(lines)
     if reader not in READERS:
         raise ValueError(f"unknown stream reader {reader!r} (valid options are {', '.join(READERS)})")
     read = READERS[reader]
