@@ -52,7 +52,8 @@ class Segment:
     span: tuple[int, int] | None = None  # the label cell's display columns, in a row laid out in columns
 
     def __post_init__(self) -> None:
-        self.end = max(self.end, self.row)
+        if self.end < self.row:
+            self.end = self.row
 
 
 @text_cache()
@@ -878,7 +879,7 @@ def applications(rows: list[Row], template: str) -> Read:
     keys = list(L.keys("applicant"))
     widths = dict.fromkeys(L.application_rows(template), len(keys))
     models = column_models(segs, rows, widths)
-    counted = counts_right(by_key, rows, dict.fromkeys(L.application_rows(template), len(keys)))
+    counted = counts_right(by_key, rows, widths)
     cols = Columns(keys, [L.zh(c) for c in keys], ["count"] * len(keys), template, total_last=True, counted=counted)
     records = []
     for row in L.application_rows(template):

@@ -27,7 +27,8 @@ def read(lines: list[str], start: int) -> list[Row]:
     open_cell = False  # the last line was a cell without its closing pipe
     for i, line in enumerate(lines, start):
         text = line.strip()
-        cell = text.rstrip("|").strip() if text[-1:] == "|" else text
+        closed = text[-1:] == "|"
+        cell = text.rstrip("|").strip() if closed else text
         if not cell and text and not counted:  # a line of pipes: empty cells, or merged positions
             pipes = text.count("|") - open_cell  # the first may close the cell on the line before
             if open_cell and rows:
@@ -37,11 +38,11 @@ def read(lines: list[str], start: int) -> list[Row]:
         elif cell:
             if counted and rows:
                 rows += [Row(("",), blanks, i - 1, "blank-line")] * (gap - 1)
-            rows.append(Row((cell,), blanks, i, "pipe" if text.endswith("|") else "blank-line"))
+            rows.append(Row((cell,), blanks, i, "pipe" if closed else "blank-line"))
             gap = 0
         elif not text:
             gap += 1
-        open_cell = bool(cell) and not text.endswith("|")
+        open_cell = bool(cell) and not closed
     if counted and rows and gap > 1:
         rows += [Row(("",), blanks, start + len(lines) - 1, "blank-line")] * (gap - 1)
     return rows
