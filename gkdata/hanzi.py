@@ -36,6 +36,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+
+from . import derived
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # the ideographs of the Basic Multilingual Plane
 _CJK_RUNS = re.compile(f"[{_CJK}]+")
@@ -48,23 +52,16 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
-def _ranges(chars: str) -> str:
-    """A regex character class body for a set of characters, as ranges."""
-    cps = sorted(set(map(ord, chars)))
-    parts, i = [], 0
-    while i < len(cps):
-        j = i
-        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
-            j += 1
-        parts.append(chr(cps[i]) if i == j else f"{chr(cps[i])}-{chr(cps[j])}")
-        i = j + 1
-    return "".join(parts)
+def _opencc_files() -> list[Path]:
+    """The files of the installed OpenCC that t2s converts with (its configuration and dictionaries)."""
+    share = Path(find_spec("opencc").submodule_search_locations[0], "clib", "share", "opencc")
+    return [share / f for f in ("t2s.json", "CJK_Compatibility_Ideographs.ocd2", "TSPhrases.ocd2",
+                                "TSCharactersExt.ocd2", "TSCharacters.ocd2")]
 
 
-@lru_cache(maxsize=1)
-def _tables() -> tuple[re.Pattern[str], str]:
+def _changing() -> tuple[str, str]:
     """(the characters t2s changes on their own, those of them that a simplified text has too),
-    asked of the converter once (~30 ms).
+    asked of the converter (~40 ms, so made once: :func:`_tables`).
 
     Each ideograph of the BMP is converted alone (one per line, so no phrase
     matches). Of those that change, the ones in GB2312 (the simplified set:
@@ -72,11 +69,22 @@ def _tables() -> tuple[re.Pattern[str], str]:
     """
     chars = [chr(c) for r in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00)) for c in range(*r)]
     out = _converter().convert("\n".join(chars)).split("\n")
-    if len(out) != len(chars):  # pragma: no cover - a converter that joins lines: convert every text
-        return re.compile(f"[{_CJK}]"), ""
+    if len(out) != len(chars):  # pragma: no cover - a converter that joins lines: every ideograph counts
+        return "".join(chars), ""
     changing = "".join(a for a, b in zip(chars, out) if a != b)
-    also_simplified = changing.encode("gb2312", errors="ignore").decode("gb2312")
-    return re.compile(f"[{_ranges(changing)}]"), also_simplified
+    return changing, changing.encode("gb2312", errors="ignore").decode("gb2312")
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[int, None], str]:
+    """:func:`_changing`, the first as a table that ``str.translate`` deletes them with; kept in the cache
+    folder (:mod:`gkdata.derived`) for the installed OpenCC."""
+    def write(path: Path) -> None:
+        path.write_text("\n".join(_changing()), encoding="utf-8")
+
+    kept = derived.cached("t2s-changing-1.txt", _opencc_files(), write)
+    changing, also_simplified = kept.read_text(encoding="utf-8").split("\n") if kept else _changing()
+    return dict.fromkeys(map(ord, changing)), also_simplified
 
 
 def _convert(text: str) -> str:
@@ -123,7 +131,7 @@ def is_traditional(text: str) -> bool:
         return False
     changing, also_simplified = _tables()
     for part in (text[:1000], text) if len(text) > 1000 else (text,):
-        found = len(changing.findall(part))
+        found = len(part) - len(part.translate(changing))
         if found:  # less the characters a simplified text has too
             found -= sum(map(part.count, also_simplified))
         if found <= 0:

