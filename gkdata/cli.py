@@ -14,24 +14,22 @@ Examples::
 
 :func:`main` is the ``gkdata`` program. ``show`` and ``check``, what one runs on a file at a
 time, start fast: their arguments are read here and their tables printed from the report's
-records, without typer or pandas; anything else (``--help``, an option they do not have, the
-other commands) goes to the typer app, :mod:`gkdata.commands` (``gkdata.cli.app``).
+records as plain text (drawn as rich draws a table, styled only on a terminal), without typer,
+rich or pandas; anything else (``--help``, an option they do not have, the other commands) goes
+to the typer app, :mod:`gkdata.commands` (``gkdata.cli.app``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from collections import Counter
 from pathlib import Path
 from collections.abc import Callable
-from typing import NoReturn
-
-from rich.cells import cell_len
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from typing import TYPE_CHECKING, NoReturn, TextIO
+from unicodedata import east_asian_width
 
 from . import labels as L
 from .errors import ReportError
@@ -39,6 +37,9 @@ from .findings import INFO, SEVERITIES
 from .outcome import read_one
 from .report import Report, read_report
 from .wide import wide
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 PIPED_WIDTH = 200  # piped or captured without COLUMNS: do not squeeze the Chinese tables into 80 columns
 FORMATS = ("text", "json")  # check --format
@@ -130,28 +131,45 @@ class Stop(Exception):
         self.code = code
 
 
-def stdout() -> Console:
-    """The console for results: the terminal's width (``COLUMNS`` when set), else :data:`PIPED_WIDTH`."""
-    out = Console()
+def width() -> int:
+    """The width results are laid out to: ``COLUMNS`` when set, else the terminal's, else :data:`PIPED_WIDTH`."""
     columns = os.environ.get("COLUMNS", "")
-    if not (columns.isdigit() and int(columns) > 0) and not out.is_terminal:
-        out = Console(width=PIPED_WIDTH)
-    return out
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else PIPED_WIDTH
 
 
-# What went wrong goes to stderr, so stdout holds only the results; a message is one line, never wrapped.
-errors = Console(stderr=True, soft_wrap=True)
+def stdout() -> Console:
+    """A rich console for results (the commands other than ``show`` and ``check``), :func:`width` wide."""
+    from rich.console import Console
+
+    return Console(width=width())
+
+
+_SGR = {"bold": "1", "italic": "3", "bold red": "1;31", "yellow": "33", "cyan": "36"}  # ANSI codes of the styles
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def styled(text: str, style: str, stream: TextIO) -> str:
+    """``text`` in a style (:data:`_SGR`) on a terminal; as it is in a pipe or a file, or with ``NO_COLOR`` set."""
+    if not stream.isatty() or "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
+        return text
+    return f"\x1b[{_SGR[style]}m{text}\x1b[0m"
+
+
+def say(word: str, style: str, message: str) -> None:
+    """A line on stderr, so stdout holds only the results: ``word`` styled, then the message (never wrapped)."""
+    print(f"{styled(word, style, sys.stderr)} {message}", file=sys.stderr)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Say what went wrong on stderr and stop with ``code``."""
-    errors.print(f"[bold red]error[/] {escape(message)}", highlight=False)
+    say("error", "bold red", message)
     raise Stop(code)
 
 
 def warn(message: str) -> None:
-    errors.print(f"[yellow]warning[/] {escape(message)}", highlight=False)
+    say("warning", "yellow", message)
 
 
 def os_error(e: OSError) -> str:
@@ -233,22 +251,85 @@ def _layout(label_width: int, needs: list[tuple[int, int]], width: int) -> tuple
     return best[0], cols, best[1]
 
 
-def _wide_tables(report: Report, name: str, title: str, width: int) -> list[Table]:
-    """A table as printed (Chinese labels), as one or more rich Tables that fit ``width``."""
+def _cells(text: str) -> int:
+    """The columns ``text`` takes on a terminal: two for a wide character (CJK, full-width), one for any other."""
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _fold(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, cut between any two characters, as rich folds a word
+    (and as rich does, a character wider than the column takes a line and shows as blank; a column of no width
+    shows one blank line)."""
+    if width < 1:
+        return [""]
+    lines, start, used = [], 0, 0
+    for i, c in enumerate(text):
+        if used + (w := _cells(c)) > width and i:
+            lines.append(text[start:i])
+            start, used = i, 0
+        used += w
+    lines.append(text[start:])
+    return [line if _cells(line) <= width else "" for line in lines]
+
+
+def _squeezed(widths: list[int], width: int) -> list[int]:
+    """The columns' widths in a table ``width`` wide: as :func:`_layout` made them when they fit, else each
+    column narrower by about as much as the others (as rich does, at a width too narrow for a number)."""
+    room = width - len(widths) - 1  # less the borders
+    cols = [max(1, min(w + 2, room)) for w in widths]  # with their padding
+    excess = sum(cols) - room
+    if excess > 0:
+        for i, c in enumerate(cols):
+            give = min(c, round(excess / (len(cols) - i)))
+            cols[i], excess = c - give, excess - give
+    return [max(0, c - 2) for c in cols]
+
+
+def _drawn(title: str, header: list[str], rows: list[list[str]], widths: list[int], width: int) -> list[str]:
+    """A table's lines as rich draws them (its heavy-head box): the title above, folded to the table's width;
+    every cell folded to its column's width, the first column aligned left, the others right."""
+    widths = _squeezed(widths, width)
+    out = sys.stdout
+
+    def rule(left: str, fill: str, cross: str, right: str) -> str:
+        return left + cross.join(fill * (w + 2) for w in widths) + right
+
+    def cells(row: list[str], bar: str, header: bool = False) -> list[str]:
+        folded = [_fold(text, w) for text, w in zip(row, widths)]
+        height = max(map(len, folded))
+        if header:  # at the bottom of its row
+            folded = [[""] * (height - len(texts)) + texts for texts in folded]
+        lines = []
+        for k in range(height):
+            parts = []
+            for j, (texts, w) in enumerate(zip(folded, widths)):
+                text = texts[k] if k < len(texts) else ""
+                pad = " " * (w - _cells(text))
+                text = styled(text, "bold", out) if header and text else text
+                parts.append(f" {text}{pad} " if j == 0 else f" {pad}{text} ")
+            lines.append(bar + bar.join(parts) + bar)
+        return lines
+
+    across = 1 + sum(w + 3 for w in widths)
+    lines = [styled(t + " " * (across - _cells(t)), "italic", out) for t in _fold(title, across)]
+    lines += [rule("┏", "━", "┳", "┓"), *cells(header, "┃", header=True), rule("┡", "━", "╇", "┩")]
+    for row in rows:
+        lines += cells(row, "│")
+    return [*lines, rule("└", "─", "┴", "┘")]
+
+
+def _wide_tables(report: Report, name: str, title: str, width: int) -> list[str]:
+    """A table as printed (Chinese labels), drawn in one or more parts that fit ``width``: its lines."""
     table = wide(report.records[name]).zh(report.meta.template)
     labels, headers = table.rows, table.columns
     cells = [[_fmt(v) for v in row] for row in table.values]
-    needs = [(max((cell_len(row[j]) for row in cells), default=0), cell_len(h)) for j, h in enumerate(headers)]
-    label_width, widths, parts = _layout(max(map(cell_len, labels), default=0), needs, width)
+    needs = [(max((_cells(row[j]) for row in cells), default=0), _cells(h)) for j, h in enumerate(headers)]
+    label_width, widths, parts = _layout(max(map(_cells, labels), default=0), needs, width)
     out = []
     for k, part in enumerate(parts):
-        printed = Table(title=title if k == 0 else f"{title}（续）", title_justify="left")
-        printed.add_column("", width=label_width, overflow="fold")
-        for j in part:
-            printed.add_column(headers[j], justify="right", width=widths[j], overflow="fold")
-        for label, row in zip(labels, cells):
-            printed.add_row(label, *(row[j] for j in part))
-        out.append(printed)
+        out += _drawn(title if k == 0 else f"{title}（续）", ["", *(headers[j] for j in part)],
+                      [[label, *(row[j] for j in part)] for label, row in zip(labels, cells)],
+                      [label_width, *(widths[j] for j in part)], width)
     return out
 
 
@@ -262,8 +343,8 @@ def _narrative_lines(figures: list[tuple]) -> list[str]:
     """
     rows = [("key", "value", "unit"), *((key, "" if value is None else str(value), unit or "")
                                          for key, value, unit, *_ in figures)]
-    widths = [max(cell_len(row[j]) for row in rows) for j in range(3)]
-    return [" ".join(" " * (w - cell_len(c)) + c for c, w in zip(row, widths)) for row in rows]
+    widths = [max(_cells(row[j]) for row in rows) for j in range(3)]
+    return [" ".join(" " * (w - _cells(c)) + c for c, w in zip(row, widths)) for row in rows]
 
 
 def _where(f) -> str:
@@ -272,11 +353,11 @@ def _where(f) -> str:
     return " / ".join(L.zh(x) if x and _known(x) else x for x in (f.row, f.column) if x)
 
 
-def print_findings(console: Console, report: Report, severities: tuple[str, ...] = SEVERITIES) -> None:
+def print_findings(report: Report, severities: tuple[str, ...] = SEVERITIES) -> None:
     for f in report.finding_records:
         if f.severity in severities:
-            console.print(f"  [{_STYLE[f.severity]}]{f.severity:7}[/] {f.check:24} {escape(_where(f))}  "
-                          f"{escape(f.message)}", highlight=False, soft_wrap=True)
+            print(f"  {styled(f'{f.severity:7}', _STYLE[f.severity], sys.stdout)} {f.check:24} {_where(f)}  "
+                  f"{f.message}")
 
 
 def _known(key: str) -> bool:
@@ -308,19 +389,18 @@ def show(file: Path) -> int:
     >>> code, out.getvalue().splitlines()[0]
     (0, '<Report 会宁县 2020 · template 2019 · tabbed · 0 findings>')
     """
-    console = stdout()
     must_exist([file])
     try:
         report = read_report(file)
     except ReportError as e:
         fail(str(e))
-    console.print(f"[bold]{escape(repr(report))}[/]", soft_wrap=True)
+    lines = [styled(repr(report), "bold", sys.stdout)]
     for name, title in TITLES.items():
-        for table in _wide_tables(report, name, title, console.width):
-            console.print(table)
+        lines += _wide_tables(report, name, title, width())
     if report.records["narrative"]:
-        console.print("\n".join(_narrative_lines(report.records["narrative"])), soft_wrap=True, highlight=False)
-    print_findings(console, report)
+        lines += _narrative_lines(report.records["narrative"])
+    print("\n".join(lines))
+    print_findings(report)
     return 0
 
 
@@ -355,17 +435,16 @@ def _summary(read: list[tuple[Path, Report | None, str | None]]) -> dict:
     }
 
 
-def _print_summary(console: Console, s: dict, read: list[tuple[Path, Report | None, str | None]]) -> None:
-    console.print(f"{s['files']} files · {s['read']} read · {s['unreadable']} unreadable · "
-                  f"{s['with_errors']} with errors · findings: {s['errors']} error, {s['warnings']} warning, "
-                  f"{s['info']} info", highlight=False, soft_wrap=True)
+def _print_summary(s: dict, read: list[tuple[Path, Report | None, str | None]]) -> None:
+    print(f"{s['files']} files · {s['read']} read · {s['unreadable']} unreadable · "
+          f"{s['with_errors']} with errors · findings: {s['errors']} error, {s['warnings']} warning, {s['info']} info")
     worst: dict[str, str] = {}  # per check, the most severe of its findings
     for f in (f for _, r, _ in read if r is not None for f in r.finding_records):
         if SEVERITIES.index(f.severity) < SEVERITIES.index(worst.get(f.check, INFO)):
             worst[f.check] = f.severity
     for check, n in s["by_check"].items():
         severity = worst.get(check, INFO)
-        console.print(f"  {n:>7,} [{_STYLE[severity]}]{severity:7}[/] {check}", highlight=False, soft_wrap=True)
+        print(f"  {n:>7,} {styled(f'{severity:7}', _STYLE[severity], sys.stdout)} {check}")
 
 
 def check(files: list[Path], errors_only: bool = False, output: str = "text") -> int:
@@ -378,7 +457,6 @@ def check(files: list[Path], errors_only: bool = False, output: str = "text") ->
     >>> code, json.loads(out.getvalue())["summary"]["errors"]
     (1, 7)
     """
-    console = stdout()
     must_exist(files)
     shown = ("error",) if errors_only else SEVERITIES
     read: list[tuple[Path, Report | None, str | None]] = []
@@ -386,11 +464,10 @@ def check(files: list[Path], errors_only: bool = False, output: str = "text") ->
         outcome = read_one(file)
         read.append((file, outcome.report, outcome.error))
         if outcome.report is None:
-            errors.print(f"[bold red]unreadable[/] {escape(f'{file}: {outcome.error}')}", highlight=False)
+            say("unreadable", "bold red", f"{file}: {outcome.error}")
         elif output == "text" and (not errors_only or any(f.severity in shown for f in outcome.report.finding_records)):
-            console.print(f"[bold]{escape(str(file))}[/] {escape(repr(outcome.report))}", highlight=False,
-                          soft_wrap=True)
-            print_findings(console, outcome.report, shown)
+            print(f"{styled(str(file), 'bold', sys.stdout)} {outcome.report!r}")
+            print_findings(outcome.report, shown)
     summary = _summary(read)
     if output == "json":
         docs = [{"path": str(p), "error": e} if r is None else
@@ -400,7 +477,7 @@ def check(files: list[Path], errors_only: bool = False, output: str = "text") ->
                                                                            for f in r.finding_records)]
         print(json.dumps({"files": docs, "summary": summary}, ensure_ascii=False, indent=1, allow_nan=False))
     else:
-        _print_summary(console, summary, read)
+        _print_summary(summary, read)
     return 1 if summary["unreadable"] or summary["with_errors"] else 0
 
 
@@ -408,6 +485,7 @@ def build(raw: Path = Path("data/raw"), out: Path = Path("data/processed"), jobs
           executor: str = "processes", scheduler: str | None = None, timeout: float = 60.0) -> int:
     """``gkdata build [RAW] [OUT]``: parse every report under ``raw`` into tables in ``out`` (:func:`gkdata.build`),
     with a progress bar on a terminal and a line of summary; the exit code. ``timeout`` 0: no limit."""
+    from rich.markup import escape
     from rich.progress import Progress
 
     from . import batch
