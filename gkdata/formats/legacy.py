@@ -29,12 +29,14 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
-import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import limits
 from ..errors import ReportError
+
+if TYPE_CHECKING:
+    import subprocess
 
 # suffix -> (what it is, the modern form LibreOffice writes, the format that reads that form)
 KINDS = {
@@ -103,6 +105,9 @@ def to_modern(data: bytes, source: str) -> tuple[bytes, str]:
     :data:`~gkdata.limits.CONVERT_SECONDS`, or writes nothing (a damaged file), and when what it
     writes is over :data:`~gkdata.limits.MAX_BYTES`.
     """
+    import subprocess  # here: a report that needs no LibreOffice starts without them
+    import tempfile
+
     ext = suffix(source)
     what, target, reader = KINDS[ext]
     if (why := missing(source)) is not None:

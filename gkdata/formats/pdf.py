@@ -38,7 +38,6 @@ from __future__ import annotations
 import bisect
 import ctypes
 import re
-import statistics
 import struct
 import threading
 import time
@@ -810,6 +809,8 @@ def _blocks(items: list[list[_Box] | _Line], source: str = "the PDF") -> list[Bl
     """Prose lines joined into paragraphs where they wrap at the margin; tables as cells; the other lines
     (table rows, header pieces, short lines) laid out by their positions, within
     :data:`~gkdata.limits.MAX_CHARS` laid out."""
+    from statistics import median  # here: statistics (and random, fractions) for a PDF only
+
     lines = [it for it in items if isinstance(it, _Line)]
     gapped = {id(ln) for ln in lines if any(w.gap == 2 for w in ln.words)}  # cells set apart: a table's
     plain = [ln for ln in lines if id(ln) not in gapped and not _is_row(ln)]
@@ -843,7 +844,7 @@ def _blocks(items: list[list[_Box] | _Line], source: str = "the PDF") -> list[Bl
                                       and len(s.lines) == 1 else [])]
     # the columns' width: a little under half the smallest CJK character of the tables (a lower decile)
     ems = sorted(ln.em for ln in laid if ln.em and id(ln) in gapped) or sorted(ln.em for ln in laid if ln.em)
-    em = ems[len(ems) // 10] if ems else statistics.median([ln.size for ln in laid] or [10.0]) / 1.4
+    em = ems[len(ems) // 10] if ems else median([ln.size for ln in laid] or [10.0]) / 1.4
     pitch = max(_PITCH * em, 0.5)
     origin = min((ln.x0 for ln in laid), default=0.0) - 2 * pitch
     limits.check(sum(round((ln.x1 - origin) / pitch) for ln in laid), "MAX_CHARS", source,
