@@ -253,7 +253,7 @@ def _layout(label_width: int, needs: list[tuple[int, int]], width: int) -> tuple
 
 def _cells(text: str) -> int:
     """The columns ``text`` takes on a terminal: two for a wide character (CJK, full-width), one for any other."""
-    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+    return len(text) if text.isascii() else sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _fold(text: str, width: int) -> list[str]:
@@ -262,6 +262,8 @@ def _fold(text: str, width: int) -> list[str]:
     shows one blank line)."""
     if width < 1:
         return [""]
+    if _cells(text) <= width:  # most cells
+        return [text]
     lines, start, used = [], 0, 0
     for i, c in enumerate(text):
         if used + (w := _cells(c)) > width and i:
