@@ -602,8 +602,8 @@ def startup(repeat: int = 10) -> str:
     first files to a worker, and ``gkdata.load`` against ``pandas.read_parquet`` of the same files.
 
     Commands run in fresh interpreters with bytecode cached (in a temporary folder, as an installed package
-    has it) and gkdata's cache folder (compiled patterns, the gazetteer's index: :mod:`gkdata.derived`) made, by
-    one warm-up run, whose CPU is reported apart; CPU is user + system time of the child. Best and median of
+    has it) and gkdata's cache folder (the gazetteer's index, the traditional characters: :mod:`gkdata.derived`)
+    made by one warm-up run, whose CPU is reported apart; CPU is user + system time of the child. Best and median of
     ``repeat``.
     """
     import os

@@ -57,7 +57,7 @@ _MONEY_UNITS = {"万元": Decimal(1), "万": Decimal(1), "元": Decimal("0.0001"
 _COUNT_UNITS = frozenset({"件", "项", "个", "条", "次", "批次", "人次", "起", "宗", "份"})
 # Units no column of the tables holds: always wrong_unit.
 _OTHER_UNITS = ("%", "‰", "个工作日", "工作日", "天", "人", "家", "户")
-_UNITS = sorted({*_MONEY_UNITS, *_COUNT_UNITS, *_OTHER_UNITS}, key=len, reverse=True)
+_UNITS = sorted({*_MONEY_UNITS, *_COUNT_UNITS, *_OTHER_UNITS}, key=lambda u: (-len(u), u))  # longest first, in one order
 _ALLOWED = {"count": _COUNT_UNITS, "change": _COUNT_UNITS, "money": frozenset(_MONEY_UNITS)}
 
 _NUMBER = re.compile(
