@@ -122,6 +122,9 @@ class Place(NamedTuple):
 NOWHERE = Place()
 
 
+_KNOWN_NAMES = 100_000  # names (and parts of publishers' names that are none) whose lookups a process keeps
+
+
 class _Gazetteer:
     """The gazetteer, asked as it is needed: its divisions are a table of an SQLite file (:func:`_index`), in
     the gazetteer's order, so a command that reads one report reads only the names it looks up."""
@@ -130,6 +133,7 @@ class _Gazetteer:
         self._connect, self._pid = connect, None
         self._divisions: dict[str, Division | None] = {}
         self._within: dict[str, list[tuple[str, int]]] = {}
+        self._codes: dict[str, list[str]] = {}  # what codes() found, up to _KNOWN_NAMES names
         # the short forms (广西, 黔南州: a province's, an autonomous prefecture's or county's) -> [(row, code)]
         self.short: dict[str, list[tuple[int, str]]] = {}
         for row, *d in self._db.execute("SELECT rowid, code, name, level, parent FROM division "
@@ -157,10 +161,15 @@ class _Gazetteer:
 
     def codes(self, name: str) -> list[str]:
         """The codes of the divisions a name or short form fits, in the gazetteer's order."""
+        if (known := self._codes.get(name)) is not None:  # a build asks for the same names report after report
+            return known
         found = self._db.execute("SELECT rowid, code FROM division WHERE name = ?", (name,)).fetchall()
         if name in self.short:
             found = sorted(found + self.short[name])
-        return [code for _, code in found]
+        if len(self._codes) >= _KNOWN_NAMES:
+            self._codes.clear()
+        known = self._codes[name] = [code for _, code in found]
+        return known
 
     def children(self, code: str) -> list[str]:
         return [c for c, in self._db.execute("SELECT code FROM division WHERE parent = ? ORDER BY rowid", (code,))]

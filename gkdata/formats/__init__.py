@@ -119,22 +119,26 @@ def table_rows(cells: Sequence[Cell]) -> list[list[str]]:
     >>> table_rows([Cell(0, 0, "三、本年度办理结果", rowspan=2), Cell(0, 1, "（一）予以公开"), Cell(1, 1, "（二）部分公开")])
     [['三、本年度办理结果', '（一）予以公开'], ['', '（二）部分公开']]
     """
-    placed: dict[int, list[tuple[int, str]]] = {}  # row -> (column, text) of its cells
-    ordered = True  # cells come row by row, left to right (as converters make them): no sort needed
+    rows: list[list[str]] = []
     last = (-1, -1)
-    for row, col, text, rowspan, _ in cells:
-        if row in placed:
-            placed[row].append((col, text))
+    for row, col, text, rowspan, _ in cells:  # as converters make them: row by row, left to right, one row each
+        if rowspan > 1 or (row, col) <= last:
+            return _placed(cells)
+        if row != last[0]:
+            rows.append([text])
         else:
-            placed[row] = [(col, text)]
-        ordered = ordered and (row, col) > last
+            rows[-1].append(text)
         last = (row, col)
-        if rowspan > 1:
-            ordered = False
-            for r in range(row + 1, row + rowspan):
-                placed.setdefault(r, []).append((col, ""))
-    if ordered:
-        return [[text for _, text in placed[r]] for r in placed]
+    return rows
+
+
+def _placed(cells: Sequence[Cell]) -> list[list[str]]:
+    """:func:`table_rows` of cells in any order, or with rowspans."""
+    placed: dict[int, list[tuple[int, str]]] = {}  # row -> (column, text) of its cells
+    for row, col, text, rowspan, _ in cells:
+        placed.setdefault(row, []).append((col, text))
+        for r in range(row + 1, row + rowspan):
+            placed.setdefault(r, []).append((col, ""))
     return [[text for _, text in sorted(placed[r], key=_first)] for r in sorted(placed)]
 
 
