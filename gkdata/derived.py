@@ -32,7 +32,10 @@ def cached(name: str, sources: Iterable[Path], make: Callable[[Path], None]) -> 
     for source in sources:
         key = zlib.crc32(source.read_bytes(), key)
     stem, _, suffix = name.rpartition(".")
-    target = folder() / f"{stem}-{key:08x}.{suffix}"
+    try:
+        target = folder() / f"{stem}-{key:08x}.{suffix}"
+    except RuntimeError:  # no home folder to put it in (no HOME, a user with no password entry)
+        return None
     if target.exists():
         return target
     aside = target.with_name(f".{target.name}.{os.getpid()}")

@@ -32,3 +32,12 @@ def test_without_a_cache_folder_the_data_are_made_in_memory_alike(tmp_path, monk
     for name in ("城关镇", "黔南州", "广西", "会宁县"):
         assert in_memory.codes(name) == kept.codes(name) and in_memory.containing(name) == kept.containing(name)
     assert hanzi._tables.__wrapped__() == hanzi._tables()
+
+
+def test_without_a_home_folder_the_data_are_made_in_memory(tmp_path, monkeypatch):
+    monkeypatch.delenv("GKDATA_CACHE", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(derived.Path, "home", classmethod(lambda cls: (_ for _ in ()).throw(RuntimeError("no home"))))
+    source = tmp_path / "source"
+    source.write_text("a")
+    assert derived.cached("x.txt", [source], lambda path: path.write_text("")) is None
