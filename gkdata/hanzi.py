@@ -82,8 +82,12 @@ def _tables() -> tuple[dict[int, None], str]:
     def write(path: Path) -> None:
         path.write_text("\n".join(_changing()), encoding="utf-8")
 
-    kept = derived.cached("t2s-changing-1.txt", _opencc_files(), write)
-    changing, also_simplified = kept.read_text(encoding="utf-8").split("\n") if kept else _changing()
+    kept, parts = derived.cached("t2s-changing-1.txt", _opencc_files(), write), []
+    try:
+        parts = kept.read_text(encoding="utf-8").split("\n") if kept else []
+    except (OSError, UnicodeError):  # a damaged file: made in memory, as without a folder
+        pass
+    changing, also_simplified = parts if len(parts) == 2 else _changing()
     return dict.fromkeys(map(ord, changing)), also_simplified
 
 

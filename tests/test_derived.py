@@ -41,3 +41,27 @@ def test_without_a_home_folder_the_data_are_made_in_memory(tmp_path, monkeypatch
     source = tmp_path / "source"
     source.write_text("a")
     assert derived.cached("x.txt", [source], lambda path: path.write_text("")) is None
+
+
+def test_a_damaged_table_of_traditional_characters_is_made_again_in_memory(tmp_path, monkeypatch):
+    monkeypatch.setenv("GKDATA_CACHE", str(tmp_path / "cache"))
+    hanzi._tables.cache_clear()
+    good = hanzi._tables()
+    kept = next((tmp_path / "cache").glob("t2s-changing-1-*.txt"))
+    for damage in (b"\xff\xfe\x00", "一\n二\n三".encode()):
+        kept.write_bytes(damage)
+        hanzi._tables.cache_clear()
+        assert hanzi._tables() == good
+    hanzi._tables.cache_clear()
+
+
+def test_a_damaged_gazetteer_index_is_made_again_in_memory(tmp_path, monkeypatch):
+    monkeypatch.setenv("GKDATA_CACHE", str(tmp_path / "cache"))
+    places.gazetteer.cache_clear()
+    places.gazetteer()
+    next((tmp_path / "cache").glob("gazetteer-1-*.sqlite")).write_bytes(b"not a database" * 100)
+    places.gazetteer.cache_clear()
+    try:
+        assert [d.code for d in places.named("会宁县")] == ["620422"]
+    finally:
+        places.gazetteer.cache_clear()
