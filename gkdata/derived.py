@@ -27,14 +27,14 @@ def folder() -> Path:
 def cached(name: str, sources: Iterable[Path], make: Callable[[Path], None]) -> Path | None:
     """The file ``name`` (``stem.suffix``) that ``make(path)`` writes from ``sources``: the one made before from the
     same bytes, else made now (written aside and moved in whole, so a process never reads half a file); None when
-    the folder cannot be written."""
+    the folder cannot be written or a source cannot be read."""
     key = 0
-    for source in sources:
-        key = zlib.crc32(source.read_bytes(), key)
-    stem, _, suffix = name.rpartition(".")
     try:
+        for source in sources:
+            key = zlib.crc32(source.read_bytes(), key)
+        stem, _, suffix = name.rpartition(".")
         target = folder() / f"{stem}-{key:08x}.{suffix}"
-    except RuntimeError:  # no home folder to put it in (no HOME, a user with no password entry)
+    except (OSError, RuntimeError):  # a source that cannot be read; no home folder (no HOME, no password entry)
         return None
     if target.exists():
         return target

@@ -126,7 +126,7 @@ _KNOWN_NAMES = 100_000  # names (and parts of publishers' names that are none) w
 
 
 class _Gazetteer:
-    """The gazetteer, asked as it is needed: its divisions are a table of an SQLite file (:func:`_index`), in
+    """The gazetteer, asked as it is needed: its divisions are a table of an SQLite file (:func:`_fill`), in
     the gazetteer's order, so a command that reads one report reads only the names it looks up."""
 
     def __init__(self, connect: Callable[[], sqlite3.Connection]):

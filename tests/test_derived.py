@@ -65,3 +65,9 @@ def test_a_damaged_gazetteer_index_is_made_again_in_memory(tmp_path, monkeypatch
         assert [d.code for d in places.named("会宁县")] == ["620422"]
     finally:
         places.gazetteer.cache_clear()
+
+
+def test_a_source_that_cannot_be_read_leaves_the_data_to_be_made_in_memory(tmp_path, monkeypatch):
+    monkeypatch.setenv("GKDATA_CACHE", str(tmp_path / "cache"))
+    assert derived.cached("x.txt", [tmp_path / "no-such-file"], lambda path: path.write_text("")) is None
+    assert not (tmp_path / "cache").exists()
