@@ -388,12 +388,12 @@ def _build_run(raw: Path, out: Path, jobs: int, executor: str = "processes") -> 
 
 def corpus(n: int, corpora: Path) -> tuple[Path, float | None]:
     """A generated corpus of ``n`` reports under ``corpora`` (reused when there), and the seconds it took to
-    write (None: reused)."""
+    write (None: reused). Its publishers have every year from 2019 to 2025, as in a national corpus."""
     raw = corpora / f"raw{n}"
     if raw.is_dir():
         return raw, None
     start = time.perf_counter()
-    synth.write_corpus(raw.with_name(raw.name + ".part"), n, seed=n)
+    synth.write_corpus(raw.with_name(raw.name + ".part"), n, seed=n, years=synth.NATIONAL)
     raw.with_name(raw.name + ".part").rename(raw)  # a corpus cut short is not taken for a whole one
     return raw, time.perf_counter() - start
 

@@ -272,7 +272,8 @@ def stream(results: Iterable[Result], write: Callable[[str, pd.DataFrame], None]
                 hand_on()
         if parts.rows or not parts.flushed:  # every table is written at least once, if empty
             hand_on()
-        write("findings", _cross_report(cross.findings()))
+        for found in cross.findings():  # in slices: a large corpus has hundreds of thousands
+            write("findings", _cross_report(found))
 
 
 class _Assembly:

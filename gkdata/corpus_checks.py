@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -301,28 +301,29 @@ class CrossReport:
         return pd.concat(counts).groupby(level=[0, 1]).sum() if counts else pd.Series([], pd.MultiIndex.from_arrays(
             [np.array([], np.int32), np.array([], np.float64)]), dtype="int64")
 
-    def findings(self) -> list[tuple]:
+    def findings(self) -> Iterator[list[tuple]]:
         """Cross-report findings as corpus finding records (report_id, region, year, check, …), each check's in
-        the order of the cells (table by table, row by row)."""
+        the order of the cells (table by table, row by row), in lists of at most :data:`SLICE`.
+
+        Each bucket's findings wait in a file (:class:`_Found`) until all are known, so that a corpus's
+        findings (hundreds of thousands for a million reports) are never all in memory.
+        """
         for f in self.files.values():
             f.close()
         peers = Peers.of(self._counts())
         self.counts = []
-        found: dict[str, list[pd.DataFrame]] = {c: [] for c in _CHECKS}
+        found = {check: _Found(self.folder / f"found-{check}") for check in _CHECKS}
         for b in range(self.buckets):
             if (b, "cells") not in self.files:
                 continue
             cells, region = self._bucket(b)
             for check, run in _CHECKS.items():
                 df = run(cells, peers)
-                found[check].append(df.assign(publisher_region=df["report_id"].map(region)))
+                found[check].add(df.assign(publisher_region=df["report_id"].map(region)))
             del cells
-        out: list[tuple] = []
-        for check, parts in found.items():
-            if parts:
-                df = pd.concat(parts, ignore_index=True).sort_values("pos", kind="stable")
-                out += _records(df, check, df["severity"] if "severity" in df else None)
-        return out
+        for check, kept in found.items():
+            for df in kept.in_order():
+                yield _records(df, check, df["severity"] if "severity" in df else None)
 
     def _bucket(self, b: int) -> tuple[pd.DataFrame, pd.Series]:
         """One bucket's cells as the checks take them, and its reports' regions by report_id."""
@@ -347,6 +348,76 @@ class CrossReport:
         }, copy=False), pd.Series(reports["region"].to_numpy(), index=reports["report_id"].to_numpy())
 
 
+SLICE = 50_000  # findings per list that CrossReport.findings hands on
+
+
+class _Found:
+    """One check's findings, bucket by bucket, handed back in the order of their cells' positions.
+
+    Each bucket's findings are sorted by position and written to a file of their own, their positions kept
+    (8 bytes a finding). :meth:`in_order` cuts the positions of all buckets into slices of :data:`SLICE`;
+    within each bucket a slice is a run of rows that follows the last, so each file is read once, in step.
+    """
+
+    _COLUMNS = ["pos", "report_id", "publisher_region", "year", "table", "row", "column", "expected", "actual",
+                "message"]
+    _BATCH = 1024  # rows per batch written: what a bucket's reader holds ahead of the slice it is in
+
+    def __init__(self, stem: Path) -> None:
+        self.stem = stem
+        self.positions: list[np.ndarray] = []
+
+    def add(self, df: pd.DataFrame) -> None:
+        df = df.sort_values("pos", kind="stable")
+        columns = self._COLUMNS + ["severity"] * ("severity" in df)
+        table = arrow.Table.from_pandas(df[columns].astype({"table": "string"}), preserve_index=False)
+        with arrow.ipc.new_stream(f"{self.stem}-{len(self.positions)}.arrow", table.schema) as out:
+            out.write_table(table, max_chunksize=self._BATCH)
+        self.positions.append(df["pos"].to_numpy(np.int64))
+
+    def in_order(self) -> Iterator[pd.DataFrame]:
+        """The findings of every bucket as frames of at most :data:`SLICE` rows, sorted by position (a stable
+        sort of the buckets' findings one after another)."""
+        every = np.sort(np.concatenate(self.positions)) if self.positions else np.array([], np.int64)
+        readers = [_Rows(f"{self.stem}-{b}.arrow") for b in range(len(self.positions))]
+        taken = [0] * len(readers)
+        for start in range(0, len(every), SLICE):
+            end = every[start + SLICE] if start + SLICE < len(every) else None  # the next slice's first position
+            pieces = []
+            for b, (reader, pos) in enumerate(zip(readers, self.positions)):
+                upto = len(pos) if end is None else int(np.searchsorted(pos, end))
+                if upto > taken[b]:
+                    pieces.append(reader.take(upto - taken[b]))
+                    taken[b] = upto
+            df = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
+            yield df.sort_values("pos", kind="stable", ignore_index=True)
+        for reader in readers:
+            reader.close()
+
+
+class _Rows:
+    """The rows of an Arrow stream file, taken a number at a time."""
+
+    def __init__(self, path: str) -> None:
+        self.source = arrow.OSFile(path)
+        self.reader = arrow.ipc.open_stream(self.source)
+        self.ahead: list[arrow.RecordBatch] = []
+        self.rows = 0  # in ahead
+
+    def take(self, n: int) -> pd.DataFrame:
+        while self.rows < n:
+            batch = self.reader.read_next_batch()
+            self.ahead.append(batch)
+            self.rows += batch.num_rows
+        rows = arrow.Table.from_batches(self.ahead, self.reader.schema)
+        rest = rows.slice(n)
+        self.ahead, self.rows = rest.to_batches(), rest.num_rows
+        return rows.slice(0, n).to_pandas()
+
+    def close(self) -> None:
+        self.source.close()
+
+
 _CHECKS = {"carry_over_mismatch": lambda cells, _: carry_over_mismatch(cells),
            "change_mismatch": lambda cells, _: change_mismatch(cells),
            "year_over_year": lambda cells, _: year_over_year(cells), "outlier": outlier}
@@ -364,4 +435,4 @@ def check_corpus(tables: Mapping[str, pd.DataFrame]) -> list[tuple]:
     with tempfile.TemporaryDirectory() as folder:
         cross = CrossReport(folder, len(tables["reports"]))
         cross.add(tables["reports"], tables)
-        return cross.findings()
+        return [f for part in cross.findings() for f in part]

@@ -1057,6 +1057,17 @@ _DEPARTMENTS = {  # the departments of a government, by its level (a municipalit
                  "农业农村厅", "水利厅", "卫生健康委员会", "市场监督管理局", "人力资源和社会保障厅", "应急管理厅",
                  "统计局", "审计厅", "发展和改革委员会", "文化和旅游厅", "人民政府办公厅"),
 }
+# More departments, drawn only once the pools above are spent (so every publisher number below that keeps
+# its publisher): a national corpus has about a million reports, more than the places and the departments
+# above have years.
+_MORE_DEPARTMENTS = {
+    "county": ("发展和改革局", "工业和信息化局", "公安局", "科学技术局", "商务局", "林业局", "生态环境分局",
+               "体育局", "信访局", "档案局", "城市管理局", "粮食和物资储备局", "乡村振兴局"),
+    "prefecture": ("工业和信息化局", "公安局", "科学技术局", "商务局", "林业局", "体育局", "信访局", "档案局",
+                   "城市管理局", "粮食和物资储备局", "乡村振兴局", "退役军人事务局", "医疗保障局"),
+    "province": ("工业和信息化厅", "公安厅", "科学技术厅", "商务厅", "林业局", "体育局", "信访局", "档案局",
+                 "粮食和物资储备局", "乡村振兴局", "退役军人事务厅", "医疗保障局", "外事办公室"),
+}
 _MUNICIPALITIES = ("110000", "120000", "310000", "500000")
 # the kind of publisher of each number, by the number modulo 8: a government by its name alone (most
 # titles), a government by its organ's name, a department, a township
@@ -1076,8 +1087,9 @@ class _Publishers:
 
     Three shuffled pools (governments; departments; townships) are taken from by :data:`_SLOTS`, the next
     pool when one runs out, so every number gives another place or department (as many as the gazetteer
-    has: about 100,000). Among the governments, the counties whose name another county shares come early,
-    every other one from the fourth on: a corpus of a few dozen publishers has several same-name places.
+    has: about 100,000), then the :data:`_MORE_DEPARTMENTS` of every government (about 40,000 more).
+    Among the governments, the counties whose name another county shares come early, every other one
+    from the fourth on: a corpus of a few dozen publishers has several same-name places.
     """
 
     def __init__(self) -> None:
@@ -1105,6 +1117,9 @@ class _Publishers:
         townships = [d for d in ok if d.level == 4]
         rng.shuffle(townships)
         self.pools = {"government": iter(order), "department": iter(departments), "township": iter(townships)}
+        more = [(d, k) for d in governments for k in range(len(_MORE_DEPARTMENTS[self._kind(d)]))]
+        random.Random("gkdata.synth.more departments").shuffle(more)  # its own draw: the pools above stay
+        self.more = iter(more)
         self.drawn: list[Publisher] = []
 
     @staticmethod
@@ -1123,6 +1138,9 @@ class _Publishers:
             item = next(self.pools[pool], None)
             if item is not None:
                 return getattr(self, f"_{pool}")(item, slot, i)
+        if (item := next(self.more, None)) is not None:
+            d, k = item
+            return self._named_department(d, _MORE_DEPARTMENTS[self._kind(d)][k])
         raise IndexError(f"no publisher number {i}: the gazetteer has no more places")
 
     def _government(self, d, slot: str, i: int) -> Publisher:
@@ -1132,7 +1150,9 @@ class _Publishers:
 
     def _department(self, item, slot: str, i: int) -> Publisher:
         d, k = item
-        name = _DEPARTMENTS[self._kind(d)][k]
+        return self._named_department(d, _DEPARTMENTS[self._kind(d)][k])
+
+    def _named_department(self, d, name: str) -> Publisher:
         p = self.places.place_of(d.code)
         return Publisher(d.name + name, self.places.full_name(d.code) + name, p.adcode, "department")
 
@@ -1278,9 +1298,13 @@ def series(seed: int, years: int, *, first_year: int = 2019, publisher: str | Pu
         yield last
 
 
+NATIONAL = (7, 7)  # write_corpus's years for a national corpus: every publisher's reports of 2019–2025
+
+
 def write_corpus(out_dir: str | os.PathLike, n: int, seed: int = 0, *, anomaly_rate: float = 0.1,
-                 renderings: Sequence[str] = LAYOUTS) -> list[Path]:
-    """Write ``n`` reports of publishers with 1–5 consecutive years each, and ``manifest.jsonl``.
+                 renderings: Sequence[str] = LAYOUTS, years: tuple[int, int] = (1, 5)) -> list[Path]:
+    """Write ``n`` reports of publishers with ``years`` (the fewest, the most; at most 7) consecutive years
+    each, from 2019 (:data:`NATIONAL`: every year to 2025, as a national corpus has them), and ``manifest.jsonl``.
 
     Files are ``<publisher number>_<year>.txt``; each manifest line names one
     file with its publisher (its name, seat, and the adcode and level the reader must find: real places,
@@ -1293,6 +1317,8 @@ def write_corpus(out_dir: str | os.PathLike, n: int, seed: int = 0, *, anomaly_r
     >>> len(paths), (paths[0].parent / "manifest.jsonl").read_text().count("\\n")
     (3, 3)
     """
+    if not 1 <= years[0] <= years[1] <= 7:
+        raise ValueError(f"years must be (fewest, most) with 1 ≤ fewest ≤ most ≤ 7 (2019–2025), not {years!r}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -1301,8 +1327,8 @@ def write_corpus(out_dir: str | os.PathLike, n: int, seed: int = 0, *, anomaly_r
         for i in range(n):
             if len(paths) == n:
                 break
-            years = min(rng.randint(1, 5), n - len(paths))
-            for s in series(rng.randrange(2 ** 32), years, first_year=rng.randint(2019, 2025 - years),
+            count = min(rng.randint(*years), n - len(paths))
+            for s in series(rng.randrange(2 ** 32), count, first_year=rng.randint(2019, max(2019, 2025 - count)),
                             publisher=publisher_of(i), anomaly_rate=anomaly_rate, renderings=renderings):
                 path = out / f"{i:05d}_{s.year}{'.pdf' if s.document else '.txt'}"
                 path.write_bytes(s.data)

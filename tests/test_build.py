@@ -318,8 +318,8 @@ def histories(tmp_path_factory) -> Path:
 
 
 def test_cross_report_checks_bucket_by_bucket_find_what_the_corpus_holds(histories, monkeypatch):
-    """The checks of a publisher's years run on one bucket of histories at a time: with a bucket per 3 reports
-    they find what one bucket finds, the carry-over breaks the generator planted, and year-over-year jumps
+    """The checks of a publisher's years run on one bucket of histories at a time: with a bucket per 3 reports,
+    their findings handed on 2 at a time, they find what one bucket finds, the carry-over breaks the generator planted, and year-over-year jumps
     against the median of the publisher's earlier years, recomputed here from the long tables."""
     manifest = [json.loads(line) for line in (histories / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
     planted = sorted((m["file"], e[3]) for m in manifest for e in m["expected"] if e[0] == "carry_over_mismatch")
@@ -328,6 +328,8 @@ def test_cross_report_checks_bucket_by_bucket_find_what_the_corpus_holds(histori
     many = gkdata.read_reports(histories)
     assert corpus_checks.CrossReport(histories, len(many.reports)).buckets == 14
     pd.testing.assert_frame_equal(many.findings, one.findings, check_exact=True)
+    monkeypatch.setattr(corpus_checks, "SLICE", 2)
+    pd.testing.assert_frame_equal(gkdata.read_reports(histories).findings, one.findings, check_exact=True)
     f, r = many.findings, many.reports
     path = dict(zip(r["report_id"], r["path"].map(lambda p: Path(p).name)))
     carry = f[f["check"] == "carry_over_mismatch"]

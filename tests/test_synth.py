@@ -366,6 +366,31 @@ def test_write_corpus_and_cli(tmp_path):
     assert again[0].read_bytes() == (tmp_path / manifest[0]["file"]).read_bytes()  # the same seed, the same corpus
 
 
+
+def test_a_national_corpus_has_every_year_of_a_million_reports_of_publishers(tmp_path):
+    """``years=NATIONAL``: each publisher's reports of 2019–2025, read back as such; beyond the gazetteer's
+    places and first departments come more departments, so a million reports have as many distinct publishers
+    as it takes (144,586 × 7), and no earlier publisher number changes."""
+    synth.write_corpus(tmp_path, 15, seed=2, years=synth.NATIONAL)
+    manifest = [json.loads(line) for line in (tmp_path / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    years = {}
+    for m in manifest:
+        years.setdefault(m["publisher"], []).append(gkdata.read_report(tmp_path / m["file"]).meta.year)
+    first, second, cut = years.values()  # 15 = 7 + 7 + the one year left
+    assert first == second == list(range(2019, 2026)) and len(cut) == 1
+    assert synth.publisher_of(0).seat == "福建省三明市宁化县人民政府"
+    assert synth.publisher_of(102_868) == synth.Publisher("金田乡人民政府", "江西省吉安市安福县金田乡人民政府",
+                                                            "360829", "township")
+    more = synth.publisher_of(102_869)
+    assert more.level == "department" and more.name.endswith(("局", "厅", "室"))
+    assert synth.publisher_of(144_585).level == "department"
+    assert len({synth.publisher_of(i).seat for i in range(144_586)}) == 144_586
+    with pytest.raises(IndexError, match="no publisher number 144586"):
+        synth.publisher_of(144_586)
+    with pytest.raises(ValueError, match="years must be"):
+        synth.write_corpus(tmp_path / "eight", 8, years=(1, 8))
+
+
 # -- the renderings as written (no reader involved) ---------------------------------------------
 
 
