@@ -381,18 +381,20 @@ class _Found:
         every = np.sort(np.concatenate(self.positions)) if self.positions else np.array([], np.int64)
         readers = [_Rows(f"{self.stem}-{b}.arrow") for b in range(len(self.positions))]
         taken = [0] * len(readers)
-        for start in range(0, len(every), SLICE):
-            end = every[start + SLICE] if start + SLICE < len(every) else None  # the next slice's first position
-            pieces = []
-            for b, (reader, pos) in enumerate(zip(readers, self.positions)):
-                upto = len(pos) if end is None else int(np.searchsorted(pos, end))
-                if upto > taken[b]:
-                    pieces.append(reader.take(upto - taken[b]))
-                    taken[b] = upto
-            df = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
-            yield df.sort_values("pos", kind="stable", ignore_index=True)
-        for reader in readers:
-            reader.close()
+        try:
+            for start in range(0, len(every), SLICE):
+                end = every[start + SLICE] if start + SLICE < len(every) else None  # the next slice's first
+                pieces = []
+                for b, (reader, pos) in enumerate(zip(readers, self.positions)):
+                    upto = len(pos) if end is None else int(np.searchsorted(pos, end))
+                    if upto > taken[b]:
+                        pieces.append(reader.take(upto - taken[b]))
+                        taken[b] = upto
+                df = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
+                yield df.sort_values("pos", kind="stable", ignore_index=True)
+        finally:  # also when the findings are not all taken
+            for reader in readers:
+                reader.close()
 
 
 class _Rows:
