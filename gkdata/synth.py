@@ -1303,8 +1303,8 @@ NATIONAL = (7, 7)  # write_corpus's years for a national corpus: every publisher
 
 def write_corpus(out_dir: str | os.PathLike, n: int, seed: int = 0, *, anomaly_rate: float = 0.1,
                  renderings: Sequence[str] = LAYOUTS, years: tuple[int, int] = (1, 5)) -> list[Path]:
-    """Write ``n`` reports of publishers with ``years`` (the fewest, the most; at most 7) consecutive years
-    each, from 2019 (:data:`NATIONAL`: every year to 2025, as a national corpus has them), and ``manifest.jsonl``.
+    """Write ``n`` reports of publishers with ``years`` (the fewest, the most) consecutive years each within
+    2019–2025 (:data:`NATIONAL`: all seven, as a national corpus has them), and ``manifest.jsonl``.
 
     Files are ``<publisher number>_<year>.txt``; each manifest line names one
     file with its publisher (its name, seat, and the adcode and level the reader must find: real places,
