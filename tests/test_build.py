@@ -319,8 +319,9 @@ def histories(tmp_path_factory) -> Path:
 
 def test_cross_report_checks_bucket_by_bucket_find_what_the_corpus_holds(histories, monkeypatch):
     """The checks of a publisher's years run on one bucket of histories at a time: with a bucket per 3 reports,
-    their findings handed on 2 at a time, they find what one bucket finds, the carry-over breaks the generator planted, and year-over-year jumps
-    against the median of the publisher's earlier years, recomputed here from the long tables."""
+    their findings handed on 2 at a time, they find what one bucket finds, the carry-over breaks the generator
+    planted, and year-over-year jumps against the median of the publisher's earlier years, recomputed here
+    from the long tables."""
     manifest = [json.loads(line) for line in (histories / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
     planted = sorted((m["file"], e[3]) for m in manifest for e in m["expected"] if e[0] == "carry_over_mismatch")
     one = gkdata.read_reports(histories)

@@ -366,7 +366,6 @@ def test_write_corpus_and_cli(tmp_path):
     assert again[0].read_bytes() == (tmp_path / manifest[0]["file"]).read_bytes()  # the same seed, the same corpus
 
 
-
 def test_a_national_corpus_has_every_year_of_a_million_reports_of_publishers(tmp_path):
     """``years=NATIONAL``: each publisher's reports of 2019–2025, read back as such; beyond the gazetteer's
     places and first departments come more departments, so a million reports have as many distinct publishers
