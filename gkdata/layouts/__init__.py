@@ -12,16 +12,17 @@ about labels or numbers beyond telling text from values; the aligner in
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from functools import partial
 
 from . import aligned, pipe_rows, stream, tab_rows, tabbed
 from .rows import Row
+from .stream import MAX_CELL_LINE
 
 StreamReader = Callable[[list[str], int], list[Row]]
 READERS: dict[str, StreamReader] = {"tabbed": tabbed.read, "stream": stream.read}
 RENDERINGS = ("tabbed", "blank-line", "pipe", "pipe-rows", "tab-rows", "aligned", "spaced", "run-together")
 MIN_CELL_LINES = 5  # TAB lines: fewer are indented paragraphs, not a table export
 EDGE_SHARE = 0.9  # of the pipe rows starting with |, for a markdown table
-MAX_CELL_LINE = 40  # characters: a longer line is a paragraph, not a cell
 
 
 def detect(text: str) -> str:
@@ -73,24 +74,29 @@ def split(lines: list[str], skip: Collection[int] = (), reader: str | None = Non
     piped = {i for i, line in enumerate(lines) if "|" in line and pipe_rows.is_row(line.strip())}
     # markdown: (nearly) every row starts with |; where some do not, a leading | follows an empty first cell
     edges = sum(lines[i].lstrip()[:1] == "|" for i in piped) >= EDGE_SHARE * len(piped)
-    rows: list[Row] = []
-    run_start, run = 0, []
+    pieces: list[Row | tuple[int, list[str]]] = []  # rows a line holds, and runs of stream lines (start, lines)
+    run: list[str] = []
     for i, line in enumerate(lines):
         row = False if i not in skip else None
         if row is False:
             row = _row(line, i, reader, edges, piped)
         if row is False:
             if not run:
-                run_start = i
+                pieces.append((i, run))
             run.append(line)
             continue
-        if run:
-            rows += read(run, run_start)
-            run = []
+        run = []  # the next stream line starts a new run
         if row is not None:
-            rows.append(row)
-    if run:
-        rows += read(run, run_start)
+            pieces.append(row)
+    runs = [piece[1] for piece in pieces if not isinstance(piece, Row)]
+    if reader == "stream" and stream.paragraphs_end_by_one(runs):
+        read = partial(stream.read, trailing=True)
+    rows: list[Row] = []
+    for piece in pieces:
+        if isinstance(piece, Row):
+            rows.append(piece)
+        else:
+            rows += read(piece[1], piece[0])
     return rows
 
 

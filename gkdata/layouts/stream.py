@@ -11,16 +11,47 @@ can only be empty cells. A cell whose ``|`` is on the next line reads the same
 Some pages separate paragraphs by one empty line and add one more for each
 empty cell: where a run of lines has such wider gaps, each extra empty line
 becomes an empty cell and the run's cells are ``counted``, which the aligner
-trusts only when every row of the table then counts right.
+trusts only when every row of the table then counts right. A table whose only
+empty cells end it shows its wider gap just before the next heading, where a
+page may leave one by habit: that gap counts only where the page's paragraphs
+end their runs with one empty line (:func:`paragraphs_end_by_one`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .rows import Row
 
+MAX_CELL_LINE = 40  # characters: a longer line is a paragraph, not a cell
 
-def read(lines: list[str], start: int) -> list[Row]:
-    counted = "\n\n\n" in "\n".join(lines)  # two empty lines in a row somewhere
+
+def paragraphs_end_by_one(runs: Sequence[list[str]]) -> bool:
+    """Whether every run that ends with a paragraph (a line longer than a cell) is followed by exactly one
+    empty line, and at least one does: then more empty lines at a run's end are empty cells.
+
+    >>> paragraphs_end_by_one([["说明" * 30, ""], ["规章", "", "3", "", ""]])
+    True
+    >>> paragraphs_end_by_one([["说明" * 30, "", ""], ["规章", "", "3", "", ""]])
+    False
+    """
+    gaps = {_trailing(run) for run in runs if len(run) > _trailing(run)
+            and len(run[-1 - _trailing(run)].strip()) > MAX_CELL_LINE}
+    return gaps == {1}
+
+
+def _trailing(lines: list[str]) -> int:
+    """How many empty lines end ``lines``."""
+    n = 0
+    while n < len(lines) and not lines[-1 - n].strip():
+        n += 1
+    return n
+
+
+def read(lines: list[str], start: int, trailing: bool = False) -> list[Row]:
+    """The run's cells, one :class:`Row` each; ``trailing``: its final empty lines count as its inner ones
+    (the page's paragraphs end with one)."""
+    counted = "\n\n\n" in "\n".join(lines) or (trailing and _trailing(lines) > 1)  # two empty lines in a row
     blanks = "counted" if counted else "dropped"
     rows = []
     gap = 0  # empty lines since the last cell
